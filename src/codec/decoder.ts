@@ -1,0 +1,757 @@
+import { COLON, CR, FIELD_VALUE_CHAR, HTAB, LF, REASON_CHAR, SP, TARGET_CHAR, TCHAR } from './chars.ts';
+import { type ErrorCode, HttpError, type StatusHint, escapeBytes, hexByte } from './errors.ts';
+import { type FieldEvent, type HeadEvent, type HeadKind, NEED_DATA, type NeedData } from './events.ts';
+import { byteString, trimOws } from './latin1.ts';
+import { type DecoderOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+
+// States are named for what the machine waits for.
+const S_LEADING = 0; //       first byte of the start line; empty lines before it are skipped (§2.2)
+const S_LEADING_LF = 1; //    the LF of an empty line before the start line
+const S_METHOD = 2; //        the rest of the method, up to SP
+const S_TARGET_START = 3; //  the first byte of the request-target
+const S_TARGET = 4; //        the rest of the request-target, up to SP
+const S_VERSION = 5; //       the next byte of "HTTP/1.0" or "HTTP/1.1" (#k counts)
+const S_VERSION_END = 6; //   request: the line end after the version; response: SP
+const S_CODE = 7; //          the next status-code digit (#k counts)
+const S_CODE_END = 8; //      SP before the reason, or the line end
+const S_REASON = 9; //        the rest of the reason-phrase
+const S_START_LF = 10; //     the LF after the start line's CR
+const S_FIELD_START = 11; //  a field name, obs-fold whitespace, or the blank line
+const S_NAME = 12; //         the rest of the field name, up to ':'
+const S_VALUE_OWS = 13; //    OWS before the value (or before a continuation's content)
+const S_VALUE = 14; //        the rest of the value, up to the line end
+const S_FIELD_LF = 15; //     the LF after a field line's CR
+const S_END_LF = 16; //       the LF of the blank line
+const S_DONE = 17; //         nothing: the head is complete; reset() starts the next
+const S_FAILED = 18; //       nothing: sticky error until reset()
+
+// Records of completed lines, pushed by the scanner and turned into events in
+// one batch so each batch costs one native string decode (see DESIGN.md, Performance).
+// Offsets are absolute stream offsets.
+const R_REQUEST = 1; //  method start, method end, target start, target end, version (0 = 1.0, 1 = 1.1)
+const R_STATUS = 2; //   code, reason start, reason end, version
+const R_FIELD = 3; //    name start, name end, value start, value end (trimmed), line end (untrimmed)
+const R_FOLD = 4; //     continuation start (after RWS), line end
+const R_CONFIRM = 5; //  the held field is final: the next line does not continue it
+const R_DONE = 6;
+
+const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e]; // "HTTP/1."
+const EMPTY = new Uint8Array(0);
+const FIRST_WORK_SIZE = 256;
+
+/**
+ * The incremental head decoder: bytes in, events out (h11's `receive_data` /
+ * `next_event`). It never does I/O and never rescans a byte: a head that
+ * arrives one byte at a time costs O(n).
+ *
+ * INVARIANT: the same bytes give the same events and the same error however
+ * they are split across `receive()` calls, limits included.
+ *
+ * @example
+ * ```ts
+ * const d = new HeadDecoder('request');
+ * d.receive(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: a\r\n\r\nbody'));
+ * for (let ev = d.next(); ev !== NEED_DATA; ev = d.next()) {
+ *   console.log(ev); // {type:'request',...}, {type:'field',name:'Host',value:'a'}, {type:'done'}
+ *   if (ev.type === 'done') break;
+ * }
+ * d.rest(); // Uint8Array of "body"
+ * ```
+ */
+export class HeadDecoder {
+  readonly kind: HeadKind;
+  readonly #o: ResolvedOptions;
+
+  // Bytes: #buf[0, #end) are contiguous stream bytes starting at absolute #base;
+  // #queue holds later chunks, not yet looked at. #work is the buffer a line split
+  // across chunks is gathered in (the caller's storage when given).
+  #buf: Uint8Array = EMPTY;
+  #base = 0;
+  #end = 0;
+  #pos = 0; // next byte to scan
+  #lineStart = 0; // first byte of the line being scanned (kept when #buf is replaced)
+  #queue: Uint8Array[] = [];
+  #queueAt = 0;
+  #work: Uint8Array;
+  #eof = false;
+
+  // The message being scanned.
+  #state = S_LEADING;
+  #headStart = 0; // absolute offset of the message's first byte
+  #started = false; // a byte other than an empty line was seen
+  #fields = 0;
+  #holding = false; // a field line ended and the next line may still fold into it
+  #fold = false; // the line being scanned is an obs-fold continuation
+  #k = 0; // position inside "HTTP/1.x" or the status code
+  #code = 0;
+  #version = 0;
+  #m1 = 0; // span marks, absolute: method/name/version start
+  #m2 = 0; // method/name end
+  #m3 = 0; // target/value/reason start
+  #m4 = 0; // target/reason end, value end after trimming
+  #lineHi = 0; // OR of the line's bytes that may be >= 0x80
+
+  // Records waiting to become events.
+  #rec: number[] = [];
+  #batchFrom = -1;
+  #batchTo = 0;
+  #batchHi = 0;
+
+  // Events waiting to be returned.
+  #ready: HeadEvent[] = [];
+  #readyAt = 0;
+  #held: FieldEvent | null = null;
+  #heldRaw = '';
+  #delivered = false; // the 'done' event was returned
+  #error: HttpError | null = null;
+
+  constructor(kind: HeadKind, options?: DecoderOptions) {
+    if (kind !== 'request' && kind !== 'response') {
+      throw new HttpError('EINVAL', `Kind must be 'request' or 'response', got ${String(kind)}`, { rule: 'kind' });
+    }
+    this.kind = kind;
+    this.#o = resolveOptions(kind, options);
+    this.#work = this.#o.storage ?? EMPTY;
+  }
+
+  /**
+   * Queue bytes from the peer. The chunk is not copied; do not change it until
+   * the head that holds it is done.
+   */
+  receive(bytes: Uint8Array): void {
+    if (this.#eof) throw new HttpError('EINVAL', 'receive() after end(): the peer already closed', { rule: 'eof' });
+    if (!(bytes instanceof Uint8Array)) throw new HttpError('EINVAL', 'receive() takes a Uint8Array', { rule: 'bytes' });
+    if (bytes.length > 0) this.#queue.push(bytes);
+  }
+
+  /** The peer closed its side (EOF). A head left unfinished then fails with `ECONNRESET`. */
+  end(): void {
+    this.#eof = true;
+  }
+
+  /** What the decoder waits for: `'start-line'`, `'field-line'`, `'done'` or `'failed'`. */
+  get state(): 'start-line' | 'field-line' | 'done' | 'failed' {
+    const s = this.#state;
+    return s === S_FAILED ? 'failed' : s === S_DONE ? 'done' : s < S_FIELD_START ? 'start-line' : 'field-line';
+  }
+
+  /**
+   * The next event, or `NEED_DATA` when more bytes are needed. Throws
+   * `HttpError`: `EPROTO` for bytes the grammar forbids, `EMSGSIZE` for a
+   * limit, `ECONNRESET` when the peer closed mid-head, `EPIPE` when it closed
+   * before a head began. After `done` it returns `NEED_DATA` until `reset()`.
+   */
+  next(): HeadEvent | NeedData {
+    for (;;) {
+      if (this.#readyAt < this.#ready.length) return this.#shift();
+      if (this.#error) throw this.#error;
+      if (this.#state === S_DONE) return NEED_DATA;
+      this.#scan();
+      this.#materialize();
+      if (this.#readyAt < this.#ready.length || this.#error || this.#state === S_DONE) continue;
+      // Out of bytes in #buf, or at the head limit.
+      const more = this.#end > this.#pos || this.#queueAt < this.#queue.length;
+      if (this.#base + this.#pos >= this.#headStart + this.#o.maxHead) {
+        if (!more) return NEED_DATA;
+        this.#failLimit(this.#headStart + this.#o.maxHead, this.#o.maxHeadRule);
+        continue;
+      }
+      if (this.#pull()) continue;
+      if (this.#eof) {
+        const at = this.#base + this.#end;
+        if (this.#started) {
+          this.#fail('ECONNRESET', 'eof', at, `Connection closed in the middle of a head at offset ${at}`, 400);
+        } else {
+          this.#error = new HttpError('EPIPE', `Connection closed before a head began at offset ${at}`, {
+            offset: at,
+            rule: 'eof',
+          });
+          this.#state = S_FAILED;
+        }
+        continue;
+      }
+      return NEED_DATA;
+    }
+  }
+
+  /**
+   * After `done`: every byte received past the blank line, in order, across all
+   * chunks received so far. A view into a received chunk (or into storage) when
+   * those bytes sit in one piece; a copy otherwise.
+   */
+  rest(): Uint8Array {
+    if (this.#state !== S_DONE) {
+      throw new HttpError('EINVAL', 'rest() before the head is done', { rule: 'rest' });
+    }
+    const first = this.#buf.subarray(this.#pos, this.#end);
+    const q = this.#queue;
+    if (this.#queueAt === q.length) return first;
+    if (first.length === 0 && this.#queueAt === q.length - 1) return q[this.#queueAt]!;
+    let n = first.length;
+    for (let j = this.#queueAt; j < q.length; j++) n += q[j]!.length;
+    const out = new Uint8Array(n);
+    out.set(first, 0);
+    n = first.length;
+    for (let j = this.#queueAt; j < q.length; j++) {
+      out.set(q[j]!, n);
+      n += q[j]!.length;
+    }
+    return out;
+  }
+
+  /**
+   * Start the next message on the same connection (keep-alive, pipelining).
+   * After `done`, the bytes past the head stay queued and are decoded next.
+   * After an error, everything received is dropped. Mid-head it is `EINVAL`.
+   */
+  reset(): void {
+    if (this.#state === S_FAILED) {
+      this.#base += this.#end;
+      for (let j = this.#queueAt; j < this.#queue.length; j++) this.#base += this.#queue[j]!.length;
+      this.#buf = EMPTY;
+      this.#end = this.#pos = 0;
+      this.#queue = [];
+      this.#queueAt = 0;
+      this.#rec.length = 0;
+      this.#batchFrom = -1;
+      this.#batchHi = 0;
+    } else if (this.#state === S_DONE) {
+      if (!this.#delivered) throw new HttpError('EINVAL', 'reset() before the done event was read', { rule: 'reset' });
+    } else if (this.#started || this.#readyAt < this.#ready.length) {
+      throw new HttpError('EINVAL', 'reset() in the middle of a head would drop its bytes', { rule: 'reset' });
+    }
+    this.#lineStart = this.#pos;
+    this.#headStart = this.#base + this.#pos;
+    this.#state = S_LEADING;
+    this.#started = false;
+    this.#fields = 0;
+    this.#holding = false;
+    this.#fold = false;
+    this.#lineHi = 0;
+    this.#ready.length = 0;
+    this.#readyAt = 0;
+    this.#held = null;
+    this.#delivered = false;
+    this.#error = null;
+  }
+
+  #shift(): HeadEvent {
+    const ev = this.#ready[this.#readyAt++]!;
+    if (this.#readyAt === this.#ready.length) {
+      this.#ready.length = 0;
+      this.#readyAt = 0;
+    }
+    if (ev.type === 'done') this.#delivered = true;
+    return ev;
+  }
+
+  /**
+   * Make the next queued chunk available to the scanner. When the line being
+   * scanned is unfinished, it is gathered in #work together with the new bytes
+   * up to the next LF (never past the head limit); the rest of the chunk stays
+   * queued, uncopied.
+   */
+  #pull(): boolean {
+    const q = this.#queue;
+    if (this.#queueAt === q.length) return false;
+    const chunk = q[this.#queueAt]!;
+    const keep = this.#end - this.#lineStart;
+    if (keep === 0) {
+      this.#queueAt++;
+      this.#compactQueue();
+      this.#base += this.#end;
+      this.#buf = chunk;
+      this.#end = chunk.length;
+      this.#pos = this.#lineStart = 0;
+      return true;
+    }
+    const absEnd = this.#base + this.#end;
+    const room = this.#headStart + this.#o.maxHead - absEnd; // > 0: next() checked the limit
+    const lf = chunk.subarray(0, room).indexOf(LF);
+    const take = lf >= 0 ? lf + 1 : Math.min(room, chunk.length);
+    let work = this.#work;
+    const line = this.#buf.subarray(this.#lineStart, this.#end);
+    if (keep + take > work.length) {
+      // Never reached with caller storage: keep + take <= maxHead <= storage.length.
+      let size = Math.max(work.length * 2, FIRST_WORK_SIZE);
+      while (size < keep + take) size *= 2;
+      work = this.#work = new Uint8Array(Math.min(size, this.#o.maxHead));
+      work.set(line, 0);
+    } else if (this.#buf !== work) {
+      work.set(line, 0);
+    } else if (this.#lineStart > 0) {
+      work.copyWithin(0, this.#lineStart, this.#end);
+    }
+    work.set(take === chunk.length ? chunk : chunk.subarray(0, take), keep);
+    if (take === chunk.length) {
+      this.#queueAt++;
+      this.#compactQueue();
+    } else {
+      q[this.#queueAt] = chunk.subarray(take);
+    }
+    this.#base += this.#lineStart;
+    this.#pos -= this.#lineStart;
+    this.#lineStart = 0;
+    this.#buf = work;
+    this.#end = keep + take;
+    return true;
+  }
+
+  #compactQueue(): void {
+    if (this.#queueAt === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#queueAt = 0;
+    } else if (this.#queueAt > 64) {
+      this.#queue.splice(0, this.#queueAt);
+      this.#queueAt = 0;
+    }
+  }
+
+  /**
+   * The state machine: one pass over #buf[#pos, end), never past the head limit.
+   * It stops when the bytes run out, at the end of the head, or at an error, and
+   * pushes a record for each completed line.
+   */
+  #scan(): void {
+    const buf = this.#buf;
+    const base = this.#base;
+    const o = this.#o;
+    const limit = this.#headStart + o.maxHead - base;
+    const e = this.#end < limit ? this.#end : limit;
+    let i = this.#pos;
+    let state = this.#state;
+    let hi = this.#lineHi;
+    let c = 0;
+    scan: while (i < e) {
+      switch (state) {
+        case S_LEADING: {
+          c = buf[i]!;
+          if (c === CR) {
+            state = S_LEADING_LF;
+            i++;
+            continue;
+          }
+          if (c === LF) {
+            if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
+            this.#lineStart = ++i;
+            continue;
+          }
+          this.#started = true;
+          this.#m1 = base + i;
+          if (this.kind === 'request') {
+            if (!TCHAR[c]) return this.#failAt(i, 'method', 'Invalid byte in method');
+            state = S_METHOD;
+            i++;
+          } else {
+            this.#k = 0;
+            state = S_VERSION;
+          }
+          continue;
+        }
+        case S_LEADING_LF: {
+          if (buf[i] !== LF) return this.#failAt(i - 1, 'bare-cr', 'Bare CR');
+          this.#lineStart = ++i;
+          state = S_LEADING;
+          continue;
+        }
+        case S_METHOD: {
+          while (i < e && TCHAR[buf[i]!]) i++;
+          if (i === e) break scan;
+          if (buf[i] !== SP) return this.#failAt(i, 'method', 'Invalid byte in method');
+          this.#m2 = base + i++;
+          state = S_TARGET_START;
+          continue;
+        }
+        case S_TARGET_START: {
+          c = buf[i]!;
+          if (!TARGET_CHAR[c]) {
+            return this.#failAt(i, 'request-target', c === SP ? 'More than one SP before request target' : 'Invalid byte in request target');
+          }
+          this.#m3 = base + i++;
+          state = S_TARGET;
+          continue;
+        }
+        case S_TARGET: {
+          while (i < e && TARGET_CHAR[buf[i]!]) i++;
+          if (i === e) break scan;
+          if (buf[i] !== SP) {
+            const eol = buf[i] === CR || buf[i] === LF;
+            return this.#failAt(i, 'request-target', eol ? 'Request line ends without an HTTP version' : 'Invalid byte in request target');
+          }
+          this.#m4 = base + i++;
+          this.#k = 0;
+          state = S_VERSION;
+          continue;
+        }
+        case S_VERSION: {
+          // HTTP-version = HTTP-name "/" DIGIT "." DIGIT, and only 1.0 and 1.1 are spoken here
+          c = buf[i]!;
+          const k = this.#k;
+          if (k < 7) {
+            if (c !== HTTP_1[k]) return this.#failVersion(i);
+            this.#k = k + 1;
+          } else {
+            if (c !== 0x30 && c !== 0x31) return this.#failVersion(i);
+            this.#version = c - 0x30;
+            state = S_VERSION_END;
+          }
+          i++;
+          continue;
+        }
+        case S_VERSION_END: {
+          c = buf[i]!;
+          if (this.kind === 'response') {
+            if (c !== SP) return this.#failVersion(i);
+            this.#k = 0;
+            this.#code = 0;
+            state = S_CODE;
+            i++;
+            continue;
+          }
+          if (c === CR) {
+            state = S_START_LF;
+            i++;
+            continue;
+          }
+          if (c === LF && o.lfOnly) {
+            this.#startLine(++i);
+            state = S_FIELD_START;
+            continue;
+          }
+          return this.#failVersion(i);
+        }
+        case S_CODE: {
+          // status-code = 3DIGIT
+          c = buf[i]!;
+          if (c < 0x30 || c > 0x39) return this.#failAt(i, 'status-code', 'Invalid byte in status code');
+          this.#code = this.#code * 10 + (c - 0x30);
+          if (++this.#k === 3) {
+            if (this.#code < 100 || this.#code > 599) {
+              return this.#failAt(i - 2, 'status-code', `Status code ${this.#code} outside 100-599`);
+            }
+            state = S_CODE_END;
+          }
+          i++;
+          continue;
+        }
+        case S_CODE_END: {
+          c = buf[i]!;
+          this.#m3 = this.#m4 = base + i;
+          if (c === SP) {
+            this.#m3 = this.#m4 = base + ++i;
+            state = S_REASON;
+            continue;
+          }
+          // A missing SP before an empty reason is accepted, as every peer does.
+          if (c === CR) {
+            state = S_START_LF;
+            i++;
+            continue;
+          }
+          if (c === LF && o.lfOnly) {
+            this.#startLine(++i);
+            state = S_FIELD_START;
+            continue;
+          }
+          return this.#failAt(i, 'status-code', 'Invalid byte after status code');
+        }
+        case S_REASON: {
+          // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ), kept exactly
+          while (i < e && REASON_CHAR[(c = buf[i]!)]) {
+            hi |= c;
+            i++;
+          }
+          if (i === e) break scan;
+          this.#m4 = base + i;
+          if (c === CR) {
+            state = S_START_LF;
+            i++;
+            continue;
+          }
+          if (c === LF && o.lfOnly) {
+            this.#lineHi = hi;
+            hi = 0;
+            this.#startLine(++i);
+            state = S_FIELD_START;
+            continue;
+          }
+          return this.#failAt(i, 'reason-phrase', 'Invalid byte in reason phrase');
+        }
+        case S_START_LF: {
+          if (buf[i] !== LF) return this.#failAt(i - 1, 'bare-cr', 'Bare CR');
+          this.#lineHi = hi;
+          hi = 0;
+          this.#startLine(++i);
+          state = S_FIELD_START;
+          continue;
+        }
+        case S_FIELD_START: {
+          c = buf[i]!;
+          if (TCHAR[c]) {
+            if (this.#holding) {
+              this.#rec.push(R_CONFIRM);
+              this.#holding = false;
+            }
+            if (this.#fields === o.maxFields) {
+              this.#failLimit(base + i, 'too-many-fields');
+              return;
+            }
+            this.#fields++;
+            this.#m1 = base + i++;
+            state = S_NAME;
+            continue;
+          }
+          if (c === CR) {
+            state = S_END_LF;
+            i++;
+            continue;
+          }
+          if (c === LF) {
+            if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
+            this.#endHead(i + 1);
+            i++;
+            state = S_DONE;
+            break scan;
+          }
+          if (c === SP || c === HTAB) {
+            // RFC 9112 §2.2: whitespace between the start line and the first field
+            // is rejected. §5.2: obs-fold is rejected or replaced, by option.
+            if (!this.#holding) return this.#failAt(i, 'whitespace-after-start-line', 'Whitespace before the first field line');
+            if (!o.foldReplace) return this.#failAt(i, 'obs-fold', 'Obsolete line folding (obs-fold)');
+            this.#fold = true;
+            state = S_VALUE_OWS;
+            i++;
+            continue;
+          }
+          return this.#failAt(i, 'field-name', 'Invalid byte in field name');
+        }
+        case S_NAME: {
+          while (i < e && TCHAR[buf[i]!]) i++;
+          if (i === e) break scan;
+          c = buf[i]!;
+          if (c !== COLON) {
+            if (c === SP || c === HTAB) return this.#failAt(i, 'field-name', 'Whitespace between field name and colon');
+            if (c === CR || c === LF) return this.#failAt(i, 'field-name', 'Field line without a colon');
+            return this.#failAt(i, 'field-name', 'Invalid byte in field name');
+          }
+          this.#m2 = base + i++;
+          this.#fold = false;
+          state = S_VALUE_OWS;
+          continue;
+        }
+        case S_VALUE_OWS: {
+          while (i < e && ((c = buf[i]!) === SP || c === HTAB)) i++;
+          if (i === e) break scan;
+          this.#m3 = this.#m4 = base + i;
+          state = S_VALUE;
+          continue;
+        }
+        case S_VALUE: {
+          // field-value = *field-content; field-vchar = VCHAR / obs-text; SP and HTAB inside
+          let last = this.#m4 - base;
+          while (i < e) {
+            c = buf[i]!;
+            if (c > 0x20 && c !== 0x7f) {
+              hi |= c;
+              last = ++i;
+            } else if (c === SP || c === HTAB) {
+              i++;
+            } else {
+              break;
+            }
+          }
+          this.#m4 = base + last;
+          if (i === e) break scan;
+          if (c === CR) {
+            state = S_FIELD_LF;
+            i++;
+            continue;
+          }
+          if (c === LF && o.lfOnly) {
+            this.#lineHi = hi;
+            hi = 0;
+            this.#fieldLine(i++);
+            state = S_FIELD_START;
+            continue;
+          }
+          return this.#failAt(i, 'field-value', 'Invalid byte in field value');
+        }
+        case S_FIELD_LF: {
+          if (buf[i] !== LF) return this.#failAt(i - 1, 'bare-cr', 'Bare CR');
+          this.#lineHi = hi;
+          hi = 0;
+          this.#fieldLine(i - 1);
+          i++;
+          state = S_FIELD_START;
+          continue;
+        }
+        case S_END_LF: {
+          if (buf[i] !== LF) return this.#failAt(i - 1, 'bare-cr', 'Bare CR');
+          i++;
+          this.#endHead(i);
+          state = S_DONE;
+          break scan;
+        }
+        default:
+          break scan;
+      }
+    }
+    this.#pos = i;
+    this.#state = state;
+    this.#lineHi = hi;
+  }
+
+  /** The start line ended; the next line starts at buffer index `next`. */
+  #startLine(next: number): void {
+    const rec = this.#rec;
+    if (this.kind === 'request') {
+      rec.push(R_REQUEST, this.#m1, this.#m2, this.#m3, this.#m4, this.#version);
+      this.#span(this.#m1, this.#m4);
+    } else {
+      rec.push(R_STATUS, this.#code, this.#m3, this.#m4, this.#version);
+      this.#span(this.#m3, this.#m4);
+    }
+    this.#lineStart = next;
+  }
+
+  /** A field line (or continuation) ended at buffer index `eol`. */
+  #fieldLine(eol: number): void {
+    const lineEnd = this.#base + eol;
+    if (this.#fold) {
+      this.#rec.push(R_FOLD, this.#m3, lineEnd);
+      this.#span(this.#m3, lineEnd);
+    } else {
+      this.#rec.push(R_FIELD, this.#m1, this.#m2, this.#m3, this.#m4, lineEnd);
+      this.#span(this.#m1, lineEnd);
+    }
+    this.#holding = true;
+    this.#lineStart = eol + (this.#buf[eol] === CR ? 2 : 1);
+  }
+
+  #endHead(afterLf: number): void {
+    this.#rec.push(R_DONE);
+    this.#holding = false;
+    this.#lineStart = afterLf;
+  }
+
+  #span(from: number, to: number): void {
+    if (this.#batchFrom < 0) this.#batchFrom = from;
+    this.#batchTo = to;
+    this.#batchHi |= this.#lineHi;
+    this.#lineHi = 0;
+  }
+
+  /** Turn the scanner's records into events, with one string decode per batch. */
+  #materialize(): void {
+    const rec = this.#rec;
+    if (rec.length === 0) return;
+    const from = this.#batchFrom;
+    const s =
+      from < 0 ? '' : byteString(this.#buf, from - this.#base, this.#batchTo - this.#base, this.#batchHi < 0x80);
+    const ready = this.#ready;
+    const replace = this.#o.foldReplace;
+    for (let j = 0; j < rec.length; ) {
+      switch (rec[j]) {
+        case R_REQUEST:
+          ready.push({
+            type: 'request',
+            method: s.slice(rec[j + 1]! - from, rec[j + 2]! - from),
+            target: s.slice(rec[j + 3]! - from, rec[j + 4]! - from),
+            version: rec[j + 5] ? '1.1' : '1.0',
+          });
+          j += 6;
+          break;
+        case R_STATUS:
+          ready.push({
+            type: 'status',
+            code: rec[j + 1]!,
+            reason: s.slice(rec[j + 2]! - from, rec[j + 3]! - from),
+            version: rec[j + 4] ? '1.1' : '1.0',
+          });
+          j += 5;
+          break;
+        case R_FIELD:
+          this.#held = {
+            type: 'field',
+            name: s.slice(rec[j + 1]! - from, rec[j + 2]! - from),
+            value: s.slice(rec[j + 3]! - from, rec[j + 4]! - from),
+          };
+          if (replace) this.#heldRaw = s.slice(rec[j + 3]! - from, rec[j + 5]! - from);
+          j += 6;
+          break;
+        case R_FOLD: {
+          // RFC 9112 §5.2: the fold (CRLF and the whitespace after it) becomes one SP,
+          // as h11 does; OWS at the ends of the whole value is then trimmed.
+          const held = this.#held!;
+          this.#heldRaw += ` ${s.slice(rec[j + 1]! - from, rec[j + 2]! - from)}`;
+          held.value = trimOws(this.#heldRaw);
+          j += 3;
+          break;
+        }
+        case R_CONFIRM:
+          ready.push(this.#held!);
+          this.#held = null;
+          j += 1;
+          break;
+        case R_DONE:
+          if (this.#held) ready.push(this.#held);
+          this.#held = null;
+          ready.push({ type: 'done' });
+          j += 1;
+          break;
+        default:
+          throw new Error(`headwire: corrupt record ${rec[j]}`);
+      }
+    }
+    rec.length = 0;
+    this.#batchFrom = -1;
+    this.#batchHi = 0;
+  }
+
+  #failVersion(i: number): void {
+    const rule = 'http-version';
+    this.#fail('EPROTO', rule, this.#base + i, `Invalid HTTP version (only HTTP/1.0 and HTTP/1.1)`, 505, i);
+  }
+
+  #failAt(i: number, rule: string, what: string): void {
+    const b = this.#buf[i]!;
+    this.#fail('EPROTO', rule, this.#base + i, `${what}: byte ${hexByte(b)}`, 400, i);
+  }
+
+  #failLimit(offset: number, rule: 'head-too-large' | 'storage-too-small' | 'too-many-fields'): void {
+    const o = this.#o;
+    const why =
+      rule === 'too-many-fields'
+        ? `More than ${o.maxFields} field lines (maxFields)`
+        : rule === 'storage-too-small'
+          ? `Head longer than the ${o.maxHead}-byte storage`
+          : `Head longer than ${o.maxHead} bytes (maxHeadSize)`;
+    // A request line that alone passes the limit is a URI too long (414); else 431.
+    const hint = rule !== 'too-many-fields' && this.#state < S_START_LF ? 414 : 431;
+    const i = Math.min(offset - this.#base, this.#end);
+    this.#fail('EMSGSIZE', rule, offset, why, hint, i);
+  }
+
+  #fail(code: ErrorCode, rule: string, offset: number, why: string, hint: StatusHint, at = this.#end): void {
+    const line = this.#showLine(at);
+    const statusHint = this.kind === 'request' ? hint : undefined;
+    this.#error = new HttpError(code, `${why} at offset ${offset}${line}`, { offset, rule, statusHint });
+    this.#state = S_FAILED;
+    this.#pos = Math.min(at, this.#end);
+  }
+
+  /** The line around buffer index `at`, escaped, at most 120 bytes of it. */
+  #showLine(at: number): string {
+    const buf = this.#buf;
+    let from = Math.min(this.#lineStart, at);
+    let to = at;
+    while (to < this.#end && buf[to] !== LF) to++;
+    if (to < this.#end) to++;
+    if (to - from > 120) {
+      from = Math.max(from, at - 60);
+      to = Math.min(to, from + 120);
+    }
+    if (to <= from) return '';
+    return `: "${escapeBytes(buf, from, to)}"`;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Error codes, named after the errno values libdill's `http_*` calls return.
+ *
+ * - `EPROTO`: the peer sent bytes the grammar does not allow
+ * - `EMSGSIZE`: a head exceeds a limit (`maxHeadSize`, `maxFields`, `storage`)
+ * - `EINVAL`: a bad argument to a command (encoder) or a call made at the wrong time
+ * - `EPIPE`: no more to read or write (the head is finished, or the peer closed cleanly)
+ * - `ECONNRESET`: the peer closed in the middle of a head
+ * - `ETIMEDOUT`, `ECANCELED`, `EBADF`, `ENOTSUP`: used by the adapters
+ */
+export type ErrorCode =
+  | 'EPROTO'
+  | 'EMSGSIZE'
+  | 'EINVAL'
+  | 'EPIPE'
+  | 'ECONNRESET'
+  | 'ETIMEDOUT'
+  | 'ECANCELED'
+  | 'EBADF'
+  | 'ENOTSUP';
+
+/** The response a server should send when a request head fails to decode. */
+export type StatusHint = 400 | 414 | 431 | 505;
+
+export interface HttpErrorDetails {
+  /** Absolute byte offset of the offending byte in the stream (decode errors). */
+  offset?: number;
+  /** The grammar rule or limit that was broken, e.g. `field-name`, `head-too-large`. */
+  rule?: string;
+  /** The status a server should answer with (decode errors). */
+  statusHint?: StatusHint;
+}
+
+/**
+ * The one error type headwire throws. Decode errors carry `offset`, `rule` and
+ * `statusHint`; the message shows the offending line with the byte escaped.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseHead('request', bytes);
+ * } catch (e) {
+ *   if (e instanceof HttpError && e.code === 'EPROTO') reply(e.statusHint ?? 400);
+ * }
+ * ```
+ */
+export class HttpError extends Error {
+  readonly code: ErrorCode;
+  readonly offset: number | undefined;
+  readonly rule: string | undefined;
+  readonly statusHint: StatusHint | undefined;
+
+  constructor(code: ErrorCode, message: string, details: HttpErrorDetails = {}) {
+    super(message);
+    this.name = 'HttpError';
+    this.code = code;
+    this.offset = details.offset;
+    this.rule = details.rule;
+    this.statusHint = details.statusHint;
+  }
+}
+
+/** Render one byte for a message: `0x0d`. */
+export function hexByte(b: number): string {
+  return `0x${b.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * Escape a byte range for display: printable ASCII as is, `\r`, `\n`, `\t`,
+ * `\\`, `\"`, everything else as `\xHH`.
+ */
+export function escapeBytes(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = '';
+  for (let i = start; i < end; i++) out += escapeCode(bytes[i]!);
+  return out;
+}
+
+/** Escape a byte string (one code unit per octet) the same way as {@link escapeBytes}. */
+export function escapeByteString(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += escapeCode(s.charCodeAt(i));
+  return out;
+}
+
+function escapeCode(c: number): string {
+  if (c === 0x0d) return '\\r';
+  if (c === 0x0a) return '\\n';
+  if (c === 0x09) return '\\t';
+  if (c === 0x5c) return '\\\\';
+  if (c === 0x22) return '\\"';
+  if (c >= 0x20 && c < 0x7f) return String.fromCharCode(c);
+  if (c > 0xff) return `\\u${c.toString(16).padStart(4, '0')}`;
+  return `\\x${c.toString(16).padStart(2, '0')}`;
+}

@@ -1,0 +1,47 @@
+/** The HTTP versions headwire speaks. Anything else on the wire is `EPROTO`. */
+export type HttpVersion = '1.0' | '1.1';
+
+/** A request line: `method SP request-target SP HTTP-version`. */
+export interface RequestEvent {
+  type: 'request';
+  method: string;
+  target: string;
+  version: HttpVersion;
+}
+
+/** A status line: `HTTP-version SP status-code SP reason-phrase`. */
+export interface StatusEvent {
+  type: 'status';
+  code: number;
+  reason: string;
+  version: HttpVersion;
+}
+
+/** One field line. Names keep their case; values have OWS trimmed. */
+export interface FieldEvent {
+  type: 'field';
+  name: string;
+  value: string;
+}
+
+/** The blank line that ends the head. */
+export interface DoneEvent {
+  type: 'done';
+}
+
+/**
+ * What the decoder yields, in wire order: one `request` or `status`, the
+ * fields, then `done`. Every string is a byte string (one UTF-16 code unit per
+ * octet), so obs-text (0x80–0xFF) round-trips exactly.
+ */
+export type HeadEvent = RequestEvent | StatusEvent | FieldEvent | DoneEvent;
+
+/**
+ * Returned by `HeadDecoder.next()` when it needs more bytes. Incomplete input is
+ * a value, not an error (httparse's `Status::Partial`, h11's `NEED_DATA`).
+ */
+export const NEED_DATA: unique symbol = Symbol.for('headwire.NEED_DATA');
+export type NeedData = typeof NEED_DATA;
+
+/** Which side of a head the decoder reads. */
+export type HeadKind = 'request' | 'response';

@@ -1,0 +1,16 @@
+export { HeadDecoder } from './decoder.ts';
+export { HeadEncoder } from './encoder.ts';
+export { type ErrorCode, HttpError, type HttpErrorDetails, type StatusHint, escapeBytes, escapeByteString } from './errors.ts';
+export {
+  type DoneEvent,
+  type FieldEvent,
+  type HeadEvent,
+  type HeadKind,
+  type HttpVersion,
+  NEED_DATA,
+  type NeedData,
+  type RequestEvent,
+  type StatusEvent,
+} from './events.ts';
+export { DEFAULT_MAX_FIELDS, DEFAULT_MAX_HEAD_SIZE, type DecoderOptions } from './options.ts';
+export { parseHead } from './parse.ts';
