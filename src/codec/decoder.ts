@@ -160,7 +160,7 @@ export class HeadDecoder {
       if (this.#eof) {
         const at = this.#base + this.#end;
         if (this.#started) {
-          this.#fail('ECONNRESET', 'eof', at, `Connection closed in the middle of a head at offset ${at}`, 400);
+          this.#fail('ECONNRESET', 'eof', at, 'Connection closed in the middle of a head', 400);
         } else {
           this.#error = new HttpError('EPIPE', `Connection closed before a head began at offset ${at}`, {
             offset: at,
@@ -413,7 +413,8 @@ export class HeadDecoder {
             i++;
             continue;
           }
-          if (c === LF && o.lfOnly) {
+          if (c === LF) {
+            if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
             this.#startLine(++i);
             state = S_FIELD_START;
             continue;
@@ -448,7 +449,8 @@ export class HeadDecoder {
             i++;
             continue;
           }
-          if (c === LF && o.lfOnly) {
+          if (c === LF) {
+            if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
             this.#startLine(++i);
             state = S_FIELD_START;
             continue;
@@ -468,7 +470,8 @@ export class HeadDecoder {
             i++;
             continue;
           }
-          if (c === LF && o.lfOnly) {
+          if (c === LF) {
+            if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
             this.#lineHi = hi;
             hi = 0;
             this.#startLine(++i);
@@ -567,7 +570,8 @@ export class HeadDecoder {
             i++;
             continue;
           }
-          if (c === LF && o.lfOnly) {
+          if (c === LF) {
+            if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
             this.#lineHi = hi;
             hi = 0;
             this.#fieldLine(i++);
