@@ -150,13 +150,12 @@ export class HeadDecoder {
       this.#materialize();
       if (this.#readyAt < this.#ready.length || this.#error || this.#state === S_DONE) continue;
       // Out of bytes in #buf, or at the head limit.
-      const more = this.#end > this.#pos || this.#queueAt < this.#queue.length;
-      if (this.#base + this.#pos >= this.#headStart + this.#o.maxHead) {
-        if (!more) return NEED_DATA;
+      const atLimit = this.#base + this.#pos >= this.#headStart + this.#o.maxHead;
+      if (atLimit && (this.#end > this.#pos || this.#queueAt < this.#queue.length)) {
         this.#failLimit(this.#headStart + this.#o.maxHead, this.#o.maxHeadRule);
         continue;
       }
-      if (this.#pull()) continue;
+      if (!atLimit && this.#pull()) continue;
       if (this.#eof) {
         const at = this.#base + this.#end;
         if (this.#started) {
@@ -731,7 +730,7 @@ export class HeadDecoder {
           ? `Head longer than the ${o.maxHead}-byte storage`
           : `Head longer than ${o.maxHead} bytes (maxHeadSize)`;
     // A request line that alone passes the limit is a URI too long (414); else 431.
-    const hint = rule !== 'too-many-fields' && this.#state < S_START_LF ? 414 : 431;
+    const hint = rule !== 'too-many-fields' && this.#state <= S_START_LF ? 414 : 431;
     const i = Math.min(offset - this.#base, this.#end);
     this.#fail('EMSGSIZE', rule, offset, why, hint, i);
   }

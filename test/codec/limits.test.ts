@@ -151,3 +151,21 @@ describe('storage (the http_attach_mem case)', () => {
     expect(() => new HeadDecoder('request', { storage: [] as unknown as Uint8Array })).toThrow(HttpError);
   });
 });
+
+describe('limits and EOF', () => {
+  it('a head cut off at exactly maxHeadSize, then EOF, is ECONNRESET, not NEED_DATA forever', () => {
+    const wire = bytes(headOfSize(40).slice(0, 30));
+    for (const [how, chunks] of chunkings(wire, 4)) {
+      expect({ how, error: run('request', chunks, { maxHeadSize: 30 }, true).error }).toEqual({
+        how,
+        error: { code: 'ECONNRESET', rule: 'eof', offset: 30 },
+      });
+    }
+  });
+
+  it('a request line whose CR sits at the limit and LF past it still hints 414', () => {
+    const d = new HeadDecoder('request', { maxHeadSize: 18 });
+    d.receive(bytes('GET /abc HTTP/1.1\r\nHost: a\r\n\r\n'));
+    expect(() => d.next()).toThrow(expect.objectContaining({ code: 'EMSGSIZE', offset: 18, statusHint: 414 }));
+  });
+});
