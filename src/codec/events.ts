@@ -39,6 +39,12 @@ export type HeadEvent = RequestEvent | StatusEvent | FieldEvent | DoneEvent;
 /**
  * Returned by `HeadDecoder.next()` when it needs more bytes. Incomplete input is
  * a value, not an error (httparse's `Status::Partial`, h11's `NEED_DATA`).
+ *
+ * @example
+ * ```ts
+ * const ev = decoder.next();
+ * if (ev === NEED_DATA) decoder.receive(await readMore());
+ * ```
  */
 export const NEED_DATA: unique symbol = Symbol.for('headwire.NEED_DATA');
 export type NeedData = typeof NEED_DATA;

@@ -3,6 +3,12 @@ import { HttpError } from './errors.ts';
 /**
  * Decoder options. Everything is strict by default; each leniency is one named
  * option, with its risk written beside it.
+ *
+ * @example
+ * ```ts
+ * new HeadDecoder('response', { lenient: { lfOnly: true }, maxFields: 200 });
+ * new HeadDecoder('request', { storage: new Uint8Array(8192) }); // http_attach_mem
+ * ```
  */
 export interface DecoderOptions {
   lenient?: {
