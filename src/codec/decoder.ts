@@ -3,6 +3,7 @@ import { type ErrorCode, HttpError, type StatusHint, escapeBytes, hexByte } from
 import { type FieldEvent, type HeadEvent, type HeadKind, NEED_DATA, type NeedData } from './events.ts';
 import { byteString, trimOws } from './latin1.ts';
 import { type DecoderOptions, type ResolvedOptions, resolveOptions } from './options.ts';
+import { ChunkQueue } from './queue.ts';
 
 // States are named for what the machine waits for.
 const S_LEADING = 0; //       first byte of the start line; empty lines before it are skipped (§2.2)
@@ -70,8 +71,7 @@ export class HeadDecoder {
   #end = 0;
   #pos = 0; // next byte to scan
   #lineStart = 0; // first byte of the line being scanned (kept when #buf is replaced)
-  #queue: Uint8Array[] = [];
-  #queueAt = 0;
+  #queue = new ChunkQueue();
   #work: Uint8Array;
   #eof = false;
 
@@ -151,7 +151,7 @@ export class HeadDecoder {
       if (this.#readyAt < this.#ready.length || this.#error || this.#state === S_DONE) continue;
       // Out of bytes in #buf, or at the head limit.
       const atLimit = this.#base + this.#pos >= this.#headStart + this.#o.maxHead;
-      if (atLimit && (this.#end > this.#pos || this.#queueAt < this.#queue.length)) {
+      if (atLimit && (this.#end > this.#pos || !this.#queue.empty)) {
         this.#failLimit(this.#headStart + this.#o.maxHead, this.#o.maxHeadRule);
         continue;
       }
@@ -182,20 +182,7 @@ export class HeadDecoder {
     if (this.#state !== S_DONE) {
       throw new HttpError('EINVAL', 'rest() before the head is done', { rule: 'rest' });
     }
-    const first = this.#buf.subarray(this.#pos, this.#end);
-    const q = this.#queue;
-    if (this.#queueAt === q.length) return first;
-    if (first.length === 0 && this.#queueAt === q.length - 1) return q[this.#queueAt]!;
-    let n = first.length;
-    for (let j = this.#queueAt; j < q.length; j++) n += q[j]!.length;
-    const out = new Uint8Array(n);
-    out.set(first, 0);
-    n = first.length;
-    for (let j = this.#queueAt; j < q.length; j++) {
-      out.set(q[j]!, n);
-      n += q[j]!.length;
-    }
-    return out;
+    return this.#queue.concatAfter(this.#buf.subarray(this.#pos, this.#end));
   }
 
   /**
@@ -205,12 +192,10 @@ export class HeadDecoder {
    */
   reset(): void {
     if (this.#state === S_FAILED) {
-      this.#base += this.#end;
-      for (let j = this.#queueAt; j < this.#queue.length; j++) this.#base += this.#queue[j]!.length;
+      this.#base += this.#end + this.#queue.byteLength();
       this.#buf = EMPTY;
       this.#end = this.#pos = 0;
-      this.#queue = [];
-      this.#queueAt = 0;
+      this.#queue.clear();
       this.#rec.length = 0;
       this.#batchFrom = -1;
       this.#batchHi = 0;
@@ -252,58 +237,46 @@ export class HeadDecoder {
    */
   #pull(): boolean {
     const q = this.#queue;
-    if (this.#queueAt === q.length) return false;
-    const chunk = q[this.#queueAt]!;
+    if (q.empty) return false;
+    const chunk = q.peek();
     const keep = this.#end - this.#lineStart;
     if (keep === 0) {
-      this.#queueAt++;
-      this.#compactQueue();
+      q.consume(chunk.length);
       this.#base += this.#end;
       this.#buf = chunk;
       this.#end = chunk.length;
       this.#pos = this.#lineStart = 0;
       return true;
     }
-    const absEnd = this.#base + this.#end;
-    const room = this.#headStart + this.#o.maxHead - absEnd; // > 0: next() checked the limit
-    const lf = chunk.subarray(0, room).indexOf(LF);
-    const take = lf >= 0 ? lf + 1 : Math.min(room, chunk.length);
+    // Take the chunk's bytes through the first LF, never past the head limit
+    // (room > 0: next() checked the limit). A loop, not indexOf on a subarray:
+    // a trickling peer sends tiny chunks, where the view and native call dominate.
+    const room = this.#headStart + this.#o.maxHead - (this.#base + this.#end);
+    const stop = room < chunk.length ? room : chunk.length;
+    let take = 0;
+    while (take < stop && chunk[take] !== LF) take++;
+    if (take < stop) take++;
     let work = this.#work;
-    const line = this.#buf.subarray(this.#lineStart, this.#end);
     if (keep + take > work.length) {
       // Never reached with caller storage: keep + take <= maxHead <= storage.length.
       let size = Math.max(work.length * 2, FIRST_WORK_SIZE);
       while (size < keep + take) size *= 2;
       work = this.#work = new Uint8Array(Math.min(size, this.#o.maxHead));
-      work.set(line, 0);
+      work.set(this.#buf.subarray(this.#lineStart, this.#end), 0);
     } else if (this.#buf !== work) {
-      work.set(line, 0);
+      work.set(this.#buf.subarray(this.#lineStart, this.#end), 0);
     } else if (this.#lineStart > 0) {
       work.copyWithin(0, this.#lineStart, this.#end);
     }
-    work.set(take === chunk.length ? chunk : chunk.subarray(0, take), keep);
-    if (take === chunk.length) {
-      this.#queueAt++;
-      this.#compactQueue();
-    } else {
-      q[this.#queueAt] = chunk.subarray(take);
-    }
+    if (take === 1) work[keep] = chunk[0]!;
+    else work.set(take === chunk.length ? chunk : chunk.subarray(0, take), keep);
+    q.consume(take);
     this.#base += this.#lineStart;
     this.#pos -= this.#lineStart;
     this.#lineStart = 0;
     this.#buf = work;
     this.#end = keep + take;
     return true;
-  }
-
-  #compactQueue(): void {
-    if (this.#queueAt === this.#queue.length) {
-      this.#queue.length = 0;
-      this.#queueAt = 0;
-    } else if (this.#queueAt > 64) {
-      this.#queue.splice(0, this.#queueAt);
-      this.#queueAt = 0;
-    }
   }
 
   /**
