@@ -685,8 +685,7 @@ export class HeadDecoder {
   }
 
   #failVersion(i: number): void {
-    const rule = 'http-version';
-    this.#fail('EPROTO', rule, this.#base + i, `Invalid HTTP version (only HTTP/1.0 and HTTP/1.1)`, 505, i);
+    this.#fail('EPROTO', 'http-version', this.#base + i, 'Invalid HTTP version (only HTTP/1.0 and HTTP/1.1)', 505, i);
   }
 
   #failAt(i: number, rule: string, what: string): void {
