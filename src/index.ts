@@ -13,3 +13,4 @@
  * ```
  */
 export * from './codec/index.ts';
+export * from './adapters/index.ts';

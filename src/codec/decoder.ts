@@ -36,9 +36,25 @@ const R_FOLD = 4; //     continuation start (after RWS), line end
 const R_CONFIRM = 5; //  the held field is final: the next line does not continue it
 const R_DONE = 6;
 
+// The span layout scanHead writes (see spans.ts): a header, then 4 ints per field.
+export const SPAN_HEADER = 6;
+export const SPAN_FIELD = 4;
+
 const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e]; // "HTTP/1."
 const EMPTY = new Uint8Array(0);
 const FIRST_WORK_SIZE = 256;
+// Chunks up to this size that continue a line already gathered in #work are copied
+// there by receive() instead of being queued: for a trickling peer, copying a few
+// bytes costs less than a queue round trip and a #pull per chunk. Larger chunks
+// (the common case) are never copied.
+const SMALL_CHUNK = 64;
+
+/**
+ * Hooks for the one-shot entry points (parse.ts, spans.ts), set in HeadDecoder's
+ * static block so they can reach its private scanner. Not exported from the package.
+ */
+export let parseWhole: (d: HeadDecoder, bytes: Uint8Array) => HeadEvent[] | null;
+export let scanWhole: (d: HeadDecoder, bytes: Uint8Array, out: Int32Array) => number;
 
 /**
  * The incremental head decoder: bytes in, events out (h11's `receive_data` /
@@ -93,6 +109,7 @@ export class HeadDecoder {
 
   // Records waiting to become events.
   #rec: number[] = [];
+  #recN = 0; // records are #rec[0, #recN): the array keeps its capacity across heads
   #batchFrom = -1;
   #batchTo = 0;
   #batchHi = 0;
@@ -121,7 +138,27 @@ export class HeadDecoder {
   receive(bytes: Uint8Array): void {
     if (this.#eof) throw new HttpError('EINVAL', 'receive() after end(): the peer already closed', { rule: 'eof' });
     if (!(bytes instanceof Uint8Array)) throw new HttpError('EINVAL', 'receive() takes a Uint8Array', { rule: 'bytes' });
-    if (bytes.length > 0) this.#queue.push(bytes);
+    const n = bytes.length;
+    if (n === 0) return;
+    if (n <= SMALL_CHUNK && this.#buf === this.#work && this.#pos === this.#end && this.#queue.empty) {
+      const work = this.#work;
+      let end = this.#end;
+      if (end + n > work.length && this.#lineStart > 0) {
+        // Everything before the line being scanned is done with: drop it.
+        const from = this.#lineStart;
+        work.copyWithin(0, from, end);
+        this.#base += from;
+        this.#pos = this.#end = end -= from;
+        this.#lineStart = 0;
+      }
+      if (end + n <= work.length) {
+        if (n === 1) work[end] = bytes[0]!;
+        else work.set(bytes, end);
+        this.#end = end + n;
+        return;
+      }
+    }
+    this.#queue.push(bytes);
   }
 
   /** The peer closed its side (EOF). A head left unfinished then fails with `ECONNRESET`. */
@@ -144,11 +181,14 @@ export class HeadDecoder {
   next(): HeadEvent | NeedData {
     for (;;) {
       if (this.#readyAt < this.#ready.length) return this.#shift();
-      if (this.#error) throw this.#error;
-      if (this.#state === S_DONE) return NEED_DATA;
+      // INVARIANT: #error is set exactly when the state is S_FAILED.
+      if (this.#state >= S_DONE) {
+        if (this.#error) throw this.#error;
+        return NEED_DATA;
+      }
       this.#scan();
-      this.#materialize();
-      if (this.#readyAt < this.#ready.length || this.#error || this.#state === S_DONE) continue;
+      if (this.#recN > 0) this.#materialize(this.#ready);
+      if (this.#readyAt < this.#ready.length || this.#state >= S_DONE) continue;
       // Out of bytes in #buf, or at the head limit.
       const atLimit = this.#base + this.#pos >= this.#headStart + this.#o.maxHead;
       if (atLimit && (this.#end > this.#pos || !this.#queue.empty)) {
@@ -182,7 +222,11 @@ export class HeadDecoder {
     if (this.#state !== S_DONE) {
       throw new HttpError('EINVAL', 'rest() before the head is done', { rule: 'rest' });
     }
-    return this.#queue.concatAfter(this.#buf.subarray(this.#pos, this.#end));
+    // Bytes past the head in the decoder's own #work buffer are copied: receive()
+    // may write there again after reset(). Caller storage stays a view (documented).
+    const left = this.#buf.subarray(this.#pos, this.#end);
+    const own = this.#buf === this.#work && this.#o.storage === undefined && left.length > 0;
+    return this.#queue.concatAfter(own ? left.slice() : left);
   }
 
   /**
@@ -196,7 +240,7 @@ export class HeadDecoder {
       this.#buf = EMPTY;
       this.#end = this.#pos = 0;
       this.#queue.clear();
-      this.#rec.length = 0;
+      this.#recN = 0;
       this.#batchFrom = -1;
       this.#batchHi = 0;
     } else if (this.#state === S_DONE) {
@@ -464,7 +508,7 @@ export class HeadDecoder {
           c = buf[i]!;
           if (TCHAR[c]) {
             if (this.#holding) {
-              this.#rec.push(R_CONFIRM);
+              if (o.foldReplace) this.#rec[this.#recN++] = R_CONFIRM;
               this.#holding = false;
             }
             if (this.#fields === o.maxFields) {
@@ -580,32 +624,57 @@ export class HeadDecoder {
   /** The start line ended; the next line starts at buffer index `next`. */
   #startLine(next: number): void {
     const rec = this.#rec;
+    let n = this.#recN;
     if (this.kind === 'request') {
-      rec.push(R_REQUEST, this.#m1, this.#m2, this.#m3, this.#m4, this.#version);
+      rec[n++] = R_REQUEST;
+      rec[n++] = this.#m1;
+      rec[n++] = this.#m2;
+      rec[n++] = this.#m3;
+      rec[n++] = this.#m4;
+      rec[n++] = this.#version;
       this.#span(this.#m1, this.#m4);
     } else {
-      rec.push(R_STATUS, this.#code, this.#m3, this.#m4, this.#version);
+      rec[n++] = R_STATUS;
+      rec[n++] = this.#code;
+      rec[n++] = this.#m3;
+      rec[n++] = this.#m4;
+      rec[n++] = this.#version;
       this.#span(this.#m3, this.#m4);
     }
+    this.#recN = n;
     this.#lineStart = next;
   }
 
   /** A field line (or continuation) ended at buffer index `eol`. */
   #fieldLine(eol: number): void {
     const lineEnd = this.#base + eol;
+    const rec = this.#rec;
+    let n = this.#recN;
     if (this.#fold) {
-      this.#rec.push(R_FOLD, this.#m3, lineEnd);
+      rec[n++] = R_FOLD;
+      rec[n++] = this.#m3;
+      rec[n++] = lineEnd;
       this.#span(this.#m3, lineEnd);
     } else {
-      this.#rec.push(R_FIELD, this.#m1, this.#m2, this.#m3, this.#m4, lineEnd);
+      rec[n++] = R_FIELD;
+      rec[n++] = this.#m1;
+      rec[n++] = this.#m2;
+      rec[n++] = this.#m3;
+      rec[n++] = this.#m4;
+      rec[n++] = lineEnd;
       this.#span(this.#m1, lineEnd);
+      // Where folds are rejected, nothing can continue this field: deliver it now,
+      // so a peer sending one field at a time is answered at once. Where folds are
+      // replaced, it waits for the next line's first byte.
+      if (!this.#o.foldReplace) rec[n++] = R_CONFIRM;
     }
+    this.#recN = n;
     this.#holding = true;
     this.#lineStart = eol + (this.#buf[eol] === CR ? 2 : 1);
   }
 
   #endHead(afterLf: number): void {
-    this.#rec.push(R_DONE);
+    this.#rec[this.#recN++] = R_DONE;
     this.#holding = false;
     this.#lineStart = afterLf;
   }
@@ -617,16 +686,101 @@ export class HeadDecoder {
     this.#lineHi = 0;
   }
 
-  /** Turn the scanner's records into events, with one string decode per batch. */
-  #materialize(): void {
+  /**
+   * One-shot decode of `bytes` as a whole stream starting at offset 0 (parseHead,
+   * scanHead): the same scanner and the same end-of-input rules as next(), minus
+   * the chunk queue. Returns true when the head is complete (its records are in
+   * #rec), false when the bytes end before the blank line; throws the error next()
+   * would throw. The caller must call #release() afterwards.
+   */
+  #oneShot(bytes: Uint8Array): boolean {
+    if (!(bytes instanceof Uint8Array)) throw new HttpError('EINVAL', 'receive() takes a Uint8Array', { rule: 'bytes' });
+    this.#buf = bytes;
+    this.#base = this.#pos = this.#lineStart = this.#headStart = this.#fields = this.#lineHi = this.#batchHi = 0;
+    this.#end = bytes.length;
+    this.#state = S_LEADING;
+    this.#started = this.#holding = this.#fold = false;
+    this.#recN = 0;
+    this.#batchFrom = -1;
+    this.#held = null;
+    this.#error = null;
+    this.#scan();
+    if (this.#state === S_DONE) return true;
+    if (this.#error === null) {
+      if (this.#pos < this.#o.maxHead || this.#end === this.#pos) return false;
+      this.#failLimit(this.#o.maxHead, this.#o.maxHeadRule);
+    }
+    const e = this.#error!;
+    this.#release();
+    throw e;
+  }
+
+  /** Forget a one-shot input, so a cached decoder does not keep the caller's bytes alive. */
+  #release(): void {
+    this.#buf = EMPTY;
+    this.#end = this.#pos = this.#lineStart = 0;
+    this.#recN = 0;
+    this.#held = null;
+    this.#state = S_DONE;
+  }
+
+  /** The head's records as spans into the input (the layout is documented in spans.ts). */
+  #spans(out: Int32Array): number {
     const rec = this.#rec;
-    if (rec.length === 0) return;
+    const end = this.#recN;
+    let n = 0;
+    let at = SPAN_HEADER;
+    for (let j = 0; j < end; ) {
+      switch (rec[j]) {
+        case R_REQUEST:
+          out[1] = rec[j + 5]!;
+          out[2] = rec[j + 1]!;
+          out[3] = rec[j + 2]!;
+          out[4] = rec[j + 3]!;
+          out[5] = rec[j + 4]!;
+          j += 6;
+          break;
+        case R_STATUS:
+          out[1] = rec[j + 4]!;
+          out[2] = rec[j + 1]!;
+          out[3] = 0;
+          out[4] = rec[j + 2]!;
+          out[5] = rec[j + 3]!;
+          j += 5;
+          break;
+        case R_FIELD:
+          out[at] = rec[j + 1]!;
+          out[at + 1] = rec[j + 2]!;
+          out[at + 2] = rec[j + 3]!;
+          out[at + 3] = rec[j + 4]!;
+          at += SPAN_FIELD;
+          n++;
+          j += 6;
+          break;
+        case R_FOLD:
+          // Not one contiguous span: mark the value folded (end complemented, so
+          // negative) with its raw bytes running to the end of this continuation.
+          out[at - 1] = ~rec[j + 2]!;
+          j += 3;
+          break;
+        default: // R_CONFIRM, R_DONE
+          j += 1;
+      }
+    }
+    out[0] = n;
+    return this.#pos;
+  }
+
+  /** Turn the scanner's records into events, with one string decode per batch. */
+  #materialize(ready: HeadEvent[]): void {
+    const rec = this.#rec;
+    const end = this.#recN;
+    if (end === 0) return;
     const from = this.#batchFrom;
     const s =
       from < 0 ? '' : byteString(this.#buf, from - this.#base, this.#batchTo - this.#base, this.#batchHi < 0x80);
-    const ready = this.#ready;
     const replace = this.#o.foldReplace;
-    for (let j = 0; j < rec.length; ) {
+    for (let j = 0; j < end; ) {
       switch (rec[j]) {
         case R_REQUEST:
           ready.push({
@@ -679,9 +833,33 @@ export class HeadDecoder {
           throw new Error(`headwire: corrupt record ${rec[j]}`);
       }
     }
-    rec.length = 0;
+    this.#recN = 0;
     this.#batchFrom = -1;
     this.#batchHi = 0;
+  }
+
+  static {
+    parseWhole = (d, bytes) => {
+      if (!d.#oneShot(bytes)) {
+        d.#release();
+        return null;
+      }
+      const events: HeadEvent[] = [];
+      d.#materialize(events);
+      d.#release();
+      return events;
+    };
+    scanWhole = (d, bytes, out) => {
+      if (!(out instanceof Int32Array) || out.length < SPAN_HEADER + SPAN_FIELD * d.#o.maxFields) {
+        const need = SPAN_HEADER + SPAN_FIELD * d.#o.maxFields;
+        throw new HttpError('EINVAL', `scanHead needs an Int32Array of at least ${need} ints (6 + 4 * maxFields)`, {
+          rule: 'out',
+        });
+      }
+      const n = d.#oneShot(bytes) ? d.#spans(out) : -1;
+      d.#release();
+      return n;
+    };
   }
 
   #failVersion(i: number): void {

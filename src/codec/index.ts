@@ -14,3 +14,4 @@ export {
 } from './events.ts';
 export { DEFAULT_MAX_FIELDS, DEFAULT_MAX_HEAD_SIZE, type DecoderOptions } from './options.ts';
 export { parseHead } from './parse.ts';
+export { scanHead, spanArrayLength } from './spans.ts';

@@ -169,8 +169,8 @@ const rejected: Case[] = [
   { why: 'bare CR before the request line', kind: 'request', wire: `\rGET / HTTP/1.1\r\n\r\n`, error: { code: 'EPROTO', rule: 'bare-cr', offset: 0 } },
   { why: 'bare CR inside a value', kind: 'request', wire: `${RL}X: a\rb\r\n\r\n`, before: [GET()], error: { code: 'EPROTO', rule: 'bare-cr', offset: 20 } },
   { why: 'bare LF ending a field line', kind: 'request', wire: `${RL}X: a\nY: b\r\n\r\n`, before: [GET()], error: { code: 'EPROTO', rule: 'bare-lf', offset: 20 } },
-  { why: 'bare CR as the blank line', kind: 'request', wire: `${RL}X: a\r\n\rZ`, before: [GET()], error: { code: 'EPROTO', rule: 'bare-cr', offset: 22 } },
-  { why: 'bare LF as the blank line', kind: 'request', wire: `${RL}X: a\r\n\n`, before: [GET()], error: { code: 'EPROTO', rule: 'bare-lf', offset: 22 } },
+  { why: 'bare CR as the blank line', kind: 'request', wire: `${RL}X: a\r\n\rZ`, before: [GET(), F('X', 'a')], error: { code: 'EPROTO', rule: 'bare-cr', offset: 22 } },
+  { why: 'bare LF as the blank line', kind: 'request', wire: `${RL}X: a\r\n\n`, before: [GET(), F('X', 'a')], error: { code: 'EPROTO', rule: 'bare-lf', offset: 22 } },
   {
     why: 'lfOnly never makes a CR end a line',
     kind: 'request',
@@ -204,10 +204,10 @@ const rejected: Case[] = [
     error: { code: 'EPROTO', rule: 'whitespace-after-start-line', offset: 17 },
   },
   {
-    why: 'obs-fold in a request is rejected by default, and the folded field is never delivered',
+    why: 'obs-fold in a request is rejected by default; the line before it was a whole field and was delivered',
     kind: 'request',
     wire: `${RL}A: 1\r\nX: a\r\n b\r\n\r\n`,
-    before: [GET(), F('A', '1')],
+    before: [GET(), F('A', '1'), F('X', 'a')],
     error: { code: 'EPROTO', rule: 'obs-fold', offset: 28 },
   },
   {
@@ -215,7 +215,7 @@ const rejected: Case[] = [
     kind: 'response',
     wire: `${SL}X: a\r\n\tb\r\n\r\n`,
     options: { obsFold: 'reject' },
-    before: [ST(200, 'OK')],
+    before: [ST(200, 'OK'), F('X', 'a')],
     error: { code: 'EPROTO', rule: 'obs-fold', offset: 23 },
   },
   { why: 'SOH in a value', kind: 'request', wire: `${RL}X: a\x01b\r\n\r\n`, before: [GET()], error: { code: 'EPROTO', rule: 'field-value', offset: 20 } },

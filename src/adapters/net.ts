@@ -1,0 +1,125 @@
+import type { Socket } from 'node:net';
+import { HttpError } from '../codec/errors.ts';
+import { HttpSocket, type SocketOptions } from './socket.ts';
+import type { Transport } from './transport.ts';
+
+/**
+ * Node `net.Socket` as a Transport, read in paused mode (`'readable'` +
+ * `read()`): bytes stay in the socket until the decoder asks for them, so a
+ * timed-out wait loses nothing, and `release()` can `unshift()` the bytes past
+ * the head for the next reader.
+ *
+ * Node refuses `unshift()` once `'end'` has been emitted, and it emits `'end'`
+ * as soon as EOF meets an empty buffer. So `take()` leaves the last buffered
+ * byte in the socket while more than one is there: whenever bytes past the
+ * head exist, the socket still holds one, `'end'` has not been emitted, and
+ * the unshift is allowed.
+ */
+class NetTransport implements Transport<Socket> {
+  readonly #socket: Socket;
+  #waiters: Array<() => void> = [];
+  #error: HttpError | null = null;
+  #eof = false;
+  readonly #wake = (): void => {
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  };
+  readonly #onEnd = (): void => {
+    this.#eof = true;
+    this.#wake();
+  };
+  readonly #onError = (e: Error): void => {
+    this.#error = new HttpError('ECONNRESET', `Socket error: ${e.message}`, { rule: 'transport' });
+    this.#wake();
+  };
+  readonly #onClose = (): void => {
+    if (!this.#eof) this.#error ??= new HttpError('ECONNRESET', 'Socket closed', { rule: 'transport' });
+    this.#wake();
+  };
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('readable', this.#wake);
+    socket.on('end', this.#onEnd);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  take(): Uint8Array | null | undefined {
+    const s = this.#socket;
+    const n = s.readableLength;
+    if (n > 0) {
+      const chunk = (s.read(n > 1 ? n - 1 : 1) as Uint8Array | null) ?? undefined;
+      if (chunk !== undefined) return chunk;
+    }
+    if (this.#error) throw this.#error;
+    if (this.#eof || s.readableEnded) return null;
+    return undefined;
+  }
+
+  readable(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#socket.destroyed || this.#socket.writableEnded) {
+        reject(new HttpError('ECONNRESET', 'Socket is closed for writing', { rule: 'transport' }));
+        return;
+      }
+      this.#socket.write(bytes, (e) =>
+        e ? reject(new HttpError('ECONNRESET', `Write failed: ${e.message}`, { rule: 'transport' })) : resolve(),
+      );
+    });
+  }
+
+  closeWrite(): Promise<void> {
+    return new Promise((resolve) => this.#socket.end(resolve));
+  }
+
+  close(): void {
+    this.#detachListeners();
+    this.#socket.destroy();
+  }
+
+  release(unread: Uint8Array): Socket {
+    this.#detachListeners();
+    if (unread.length > 0) this.#socket.unshift(unread);
+    return this.#socket;
+  }
+
+  #detachListeners(): void {
+    const s = this.#socket;
+    s.off('readable', this.#wake);
+    s.off('end', this.#onEnd);
+    s.off('error', this.#onError);
+    s.off('close', this.#onClose);
+  }
+}
+
+/**
+ * libdill's `http_attach` for Node: an {@link HttpSocket} on a `net.Socket`.
+ * `detach()` gives back the same socket with the bytes read past the head
+ * unshifted, so the next reader sees them first. Create sockets with
+ * `allowHalfOpen: true` if the peer may half-close before you answer.
+ *
+ * @example
+ * ```ts
+ * import { attach } from 'headwire/node';
+ * net.createServer({ allowHalfOpen: true }, async (socket) => {
+ *   const s = attach(socket);
+ *   const { method, target } = await s.recvRequest(now() + 10_000);
+ *   for await (const f of s.fields()) console.log(f.name, f.value);
+ *   await s.sendStatus(204);
+ *   await s.done();
+ *   (await s.detach()).end();
+ * });
+ * ```
+ */
+export function attach(socket: Socket, options: SocketOptions = {}): HttpSocket<Socket> {
+  if (!socket || typeof socket.read !== 'function' || typeof socket.unshift !== 'function' || typeof socket.write !== 'function') {
+    throw new HttpError('ENOTSUP', 'attach() takes a net.Socket (or another Node Duplex)', { rule: 'handle' });
+  }
+  return new HttpSocket(new NetTransport(socket), options);
+}

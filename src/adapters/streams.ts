@@ -1,0 +1,162 @@
+import { HttpError } from '../codec/errors.ts';
+import { HttpSocket, type SocketOptions } from './socket.ts';
+import type { Transport } from './transport.ts';
+
+/** A byte stream pair: `Deno.Conn`, a Bun socket, `Duplex.toWeb(socket)`, a browser's streams. */
+export interface StreamPair {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+  /**
+   * How to half-close, when the writable cannot do it by itself: on Deno,
+   * `() => conn.closeWrite()` (`writer.close()` would close the whole
+   * connection). Without it, half-close is `writer.close()`.
+   */
+  closeWrite?: () => Promise<void> | void;
+}
+
+/** What `detach()` returns: the streams, the readable yielding the bytes past the head first. */
+export interface DetachedStreams {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+}
+
+class StreamTransport implements Transport<DetachedStreams> {
+  readonly #pair: StreamPair;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  // One read is in flight at most; its result waits in #ready until taken, so
+  // an abandoned wait loses nothing.
+  #pending: Promise<void> | null = null;
+  #ready: Uint8Array | null | undefined = undefined;
+  #error: HttpError | null = null;
+
+  constructor(pair: StreamPair) {
+    this.#pair = pair;
+    this.#reader = pair.readable.getReader();
+    this.#writer = pair.writable.getWriter();
+  }
+
+  take(): Uint8Array | null | undefined {
+    if (this.#ready !== undefined) {
+      const r = this.#ready;
+      if (r !== null) this.#ready = undefined;
+      return r;
+    }
+    if (this.#error) throw this.#error;
+    return undefined;
+  }
+
+  readable(): Promise<void> {
+    this.#pending ??= this.#reader.read().then(
+      (r) => {
+        this.#pending = null;
+        if (r.done) this.#ready = null;
+        else if (r.value instanceof Uint8Array) this.#ready = r.value;
+        else this.#error = new HttpError('EPROTO', 'The readable stream yielded something other than bytes', { rule: 'transport' });
+      },
+      (e: unknown) => {
+        this.#pending = null;
+        this.#error = new HttpError('ECONNRESET', `Read failed: ${String(e)}`, { rule: 'transport' });
+      },
+    );
+    return this.#pending;
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    try {
+      await this.#writer.write(bytes);
+    } catch (e) {
+      throw new HttpError('ECONNRESET', `Write failed: ${String(e)}`, { rule: 'transport' });
+    }
+  }
+
+  async closeWrite(): Promise<void> {
+    try {
+      if (this.#pair.closeWrite) {
+        this.#writer.releaseLock();
+        await this.#pair.closeWrite();
+      } else {
+        await this.#writer.close();
+      }
+    } catch (e) {
+      throw new HttpError('ECONNRESET', `Half-close failed: ${String(e)}`, { rule: 'transport' });
+    }
+  }
+
+  close(): void {
+    this.#reader.cancel().catch(() => {});
+    this.#writer.abort().catch(() => {});
+  }
+
+  release(unread: Uint8Array): DetachedStreams {
+    try {
+      this.#writer.releaseLock();
+    } catch {
+      // already released by closeWrite()
+    }
+    const reader = this.#reader;
+    let pending = this.#pending;
+    let ready = this.#ready;
+    let first = unread.length > 0 ? unread : null;
+    const take = (): Uint8Array | null | undefined => {
+      if (first) {
+        const f = first;
+        first = null;
+        return f;
+      }
+      if (ready !== undefined) {
+        const r = ready;
+        ready = undefined;
+        return r;
+      }
+      return undefined;
+    };
+    const readable = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        let c = take();
+        if (c === undefined && pending) {
+          await pending; // the read in flight fills `ready` through the transport
+          pending = null;
+          c = take();
+        }
+        if (c === undefined) {
+          const r = await reader.read();
+          c = r.done ? null : r.value;
+        }
+        if (c === null) controller.close();
+        else controller.enqueue(c);
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    });
+    // The read in flight belongs to the transport: route its result to the new stream.
+    if (pending) {
+      pending = pending.then(() => {
+        ready = this.#ready;
+        this.#ready = undefined;
+      });
+    }
+    return { readable, writable: this.#pair.writable };
+  }
+}
+
+/**
+ * An {@link HttpSocket} on WHATWG streams: `Deno.Conn`, Bun, browsers, or
+ * Node's `Duplex.toWeb(socket)`. `detach()` gives back `{ readable, writable }`
+ * whose readable yields the bytes past the head first.
+ *
+ * @example
+ * ```ts
+ * const conn = await Deno.connect({ hostname: '127.0.0.1', port });
+ * const s = attachStream({ readable: conn.readable, writable: conn.writable, closeWrite: () => conn.closeWrite() });
+ * ```
+ */
+export function attachStream(pair: StreamPair, options: SocketOptions = {}): HttpSocket<DetachedStreams> {
+  if (!pair || !(pair.readable instanceof ReadableStream) || !(pair.writable instanceof WritableStream)) {
+    throw new HttpError('ENOTSUP', 'attachStream() takes { readable: ReadableStream, writable: WritableStream }', {
+      rule: 'handle',
+    });
+  }
+  return new HttpSocket(new StreamTransport(pair), options);
+}

@@ -1,0 +1,12 @@
+/**
+ * `headwire/node`: everything in the package root plus {@link attach} for
+ * Node's `net.Socket`.
+ *
+ * @example
+ * ```ts
+ * import { attach, now } from 'headwire/node';
+ * const s = attach(net.connect({ port, allowHalfOpen: true }));
+ * ```
+ */
+export * from './index.ts';
+export { attach } from './adapters/net.ts';
