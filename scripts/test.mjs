@@ -10,6 +10,7 @@ const VITEST_REPORT = '.vitest-report.json';
 const DENO_REPORT = '.deno-report.xml';
 const BUN_REPORT = '.bun-report.xml';
 const CODEC_TESTS = 'test/codec';
+const DENO_INTEROP_TESTS = 'test/deno'; // Deno-only: Deno.connect, Deno.serve, Deno.listen, fetch on loopback
 
 const bin = (name) => `node_modules/.bin/${name}`;
 const steps = [
@@ -28,6 +29,12 @@ const steps = [
     name: 'deno',
     cmd: bin('deno'),
     args: ['test', '--no-check', '--allow-env', '--allow-read', `--junit-path=${DENO_REPORT}`, CODEC_TESTS],
+    report: () => junit(DENO_REPORT),
+  },
+  {
+    name: 'deno-interop',
+    cmd: bin('deno'),
+    args: ['test', '--no-check', '--allow-env', '--allow-read', '--allow-net=127.0.0.1', `--junit-path=${DENO_REPORT}`, DENO_INTEROP_TESTS],
     report: () => junit(DENO_REPORT),
   },
   {

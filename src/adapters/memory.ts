@@ -115,11 +115,13 @@ class MemoryTransport implements Transport<PipeEnd> {
   readable(): Promise<void> {
     return this.#end.readable();
   }
-  async write(bytes: Uint8Array): Promise<void> {
+  write(bytes: Uint8Array): null {
     this.#end.write(bytes);
+    return null;
   }
-  async closeWrite(): Promise<void> {
+  closeWrite(): null {
     this.#end.closeWrite();
+    return null;
   }
   close(): void {
     this.#end.close();

@@ -62,20 +62,32 @@ class NetTransport implements Transport<Socket> {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  write(bytes: Uint8Array): Promise<void> {
+  write(bytes: Uint8Array): Promise<void> | null {
+    const s = this.#socket;
+    if (this.#error) throw this.#error;
+    if (s.destroyed || s.writableEnded) throw new HttpError('ECONNRESET', 'Socket is closed for writing', { rule: 'transport' });
+    // Taken into Node's buffer below its high-water mark: nothing to wait for.
+    // A later failure arrives as 'error' and fails the next call.
+    if (s.write(bytes)) return null;
     return new Promise((resolve, reject) => {
-      if (this.#socket.destroyed || this.#socket.writableEnded) {
-        reject(new HttpError('ECONNRESET', 'Socket is closed for writing', { rule: 'transport' }));
-        return;
-      }
-      this.#socket.write(bytes, (e) =>
-        e ? reject(new HttpError('ECONNRESET', `Write failed: ${e.message}`, { rule: 'transport' })) : resolve(),
-      );
+      const done = (): void => {
+        s.off('drain', done);
+        s.off('close', done);
+        if (this.#error) reject(this.#error);
+        else if (s.destroyed) reject(new HttpError('ECONNRESET', 'Socket closed while writing', { rule: 'transport' }));
+        else resolve();
+      };
+      s.on('drain', done);
+      s.on('close', done);
     });
   }
 
-  closeWrite(): Promise<void> {
-    return new Promise((resolve) => this.#socket.end(resolve));
+  closeWrite(): null {
+    const s = this.#socket;
+    if (this.#error) throw this.#error;
+    if (s.destroyed) throw new HttpError('ECONNRESET', 'Socket is closed', { rule: 'transport' });
+    s.end();
+    return null;
   }
 
   close(): void {

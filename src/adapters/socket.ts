@@ -184,7 +184,8 @@ export class HttpSocket<Detached> {
     this.#checkSend(deadline);
     await this.#flush(deadline);
     this.#writeError = new HttpError('EPIPE', 'This side was half-closed', { rule: 'half-close' });
-    await waitUntil(this.#t.closeWrite(), deadline);
+    const wait = this.#t.closeWrite();
+    if (wait) await waitUntil(wait, deadline);
   }
 
   /** Close the transport at once (libdill `hclose`): no handshake. Later calls are `EBADF`. */
@@ -237,7 +238,8 @@ export class HttpSocket<Detached> {
     this.#out = [];
     this.#outBytes = 0;
     try {
-      await waitUntil(this.#t.write(bytes), deadline);
+      const wait = this.#t.write(bytes);
+      if (wait) await waitUntil(wait, deadline);
     } catch (e) {
       // A write cut short by a deadline may have partly gone out: the outgoing
       // head is broken, so every later send fails the same way.

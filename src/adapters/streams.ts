@@ -29,6 +29,7 @@ class StreamTransport implements Transport<DetachedStreams> {
   #pending: Promise<void> | null = null;
   #ready: Uint8Array | null | undefined = undefined;
   #error: HttpError | null = null;
+  #writeError: HttpError | null = null;
 
   constructor(pair: StreamPair) {
     this.#pair = pair;
@@ -62,25 +63,41 @@ class StreamTransport implements Transport<DetachedStreams> {
     return this.#pending;
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
-    try {
-      await this.#writer.write(bytes);
-    } catch (e) {
-      throw new HttpError('ECONNRESET', `Write failed: ${String(e)}`, { rule: 'transport' });
+  write(bytes: Uint8Array): Promise<void> | null {
+    if (this.#writeError) throw this.#writeError;
+    const w = this.#writer;
+    // Room in the stream's queue: the chunk is taken now; a failure of the
+    // underlying sink fails the next call. No room: wait for it.
+    const room = (w.desiredSize ?? 0) > 0;
+    const written = w.write(bytes).catch((e: unknown) => {
+      this.#writeError = new HttpError('ECONNRESET', `Write failed: ${String(e)}`, { rule: 'transport' });
+      throw this.#writeError;
+    });
+    if (room) {
+      written.catch(() => {});
+      return null;
     }
+    return written;
   }
 
-  async closeWrite(): Promise<void> {
+  closeWrite(): null {
+    if (this.#writeError) throw this.#writeError;
+    // The half-close is requested now; like a write, a failure fails the next call.
+    const failed = (e: unknown): void => {
+      this.#writeError = new HttpError('ECONNRESET', `Half-close failed: ${String(e)}`, { rule: 'transport' });
+    };
     try {
       if (this.#pair.closeWrite) {
         this.#writer.releaseLock();
-        await this.#pair.closeWrite();
+        Promise.resolve(this.#pair.closeWrite()).catch(failed);
       } else {
-        await this.#writer.close();
+        this.#writer.close().catch(failed);
       }
     } catch (e) {
-      throw new HttpError('ECONNRESET', `Half-close failed: ${String(e)}`, { rule: 'transport' });
+      failed(e);
+      throw this.#writeError;
     }
+    return null;
   }
 
   close(): void {

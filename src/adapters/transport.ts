@@ -12,10 +12,15 @@ export interface Transport<Detached> {
   take(): Uint8Array | null | undefined;
   /** Resolves when `take()` may have something new: bytes, EOF or an error. */
   readable(): Promise<void>;
-  /** Write bytes; resolves when the transport has accepted them. Rejects with `HttpError`. */
-  write(bytes: Uint8Array): Promise<void>;
-  /** Half-close: no more bytes from this side; reading goes on. */
-  closeWrite(): Promise<void>;
+  /**
+   * Write bytes. `null` when the transport took them without waiting (what a
+   * libdill deadline of 0 allows); otherwise a promise that settles once it
+   * has (backpressure). Throws or rejects with `HttpError`; a failure after the
+   * bytes were taken surfaces at the next call.
+   */
+  write(bytes: Uint8Array): Promise<void> | null;
+  /** Half-close: no more bytes from this side; reading goes on. `null` when done without waiting. */
+  closeWrite(): Promise<void> | null;
   /** Close both directions now. */
   close(): void;
   /** Stop using the transport and give it back, with `unread` to be read first. */

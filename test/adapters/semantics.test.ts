@@ -66,6 +66,16 @@ for (const name of RIG_NAMES) {
       expect(await codeOf(s.sendStatus(200))).toBe('EPIPE');
     });
 
+    it('done(0) and closeWrite(0) succeed when the transport takes the bytes without waiting', async () => {
+      const { s, peer } = await open(name);
+      await s.sendStatus(200);
+      await s.sendField('A', '1');
+      await s.done(0);
+      await s.closeWrite(0);
+      await peer.ended();
+      expect(peer.received()).toBe('HTTP/1.1 200 OK\r\nA: 1\r\n\r\n');
+    });
+
     it('lines sent without done() still reach the peer', async () => {
       const { s, peer } = await open(name);
       await s.sendRequest('GET', '/a/b/c');
