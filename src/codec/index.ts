@@ -15,3 +15,4 @@ export {
 export { DEFAULT_MAX_FIELDS, DEFAULT_MAX_HEAD_SIZE, type DecoderOptions } from './options.ts';
 export { parseHead } from './parse.ts';
 export { scanHead, spanArrayLength } from './spans.ts';
+export { type Framing, type FramingContext, framing } from './framing.ts';
