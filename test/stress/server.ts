@@ -3,7 +3,7 @@
 // is hashed and the hash sent back, so a client can check every byte.
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import { HttpError, now } from '../../src/index.ts';
+import { HttpError, framing, now } from '../../src/index.ts';
 import { attach } from '../../src/node.ts';
 
 export interface ServerStats {
@@ -73,10 +73,13 @@ export async function startServer(options: ServerOptions): Promise<StressServer>
       const deadline = now() + options.headMs;
       let length = 0;
       try {
-        await s.recvRequest(deadline);
-        for await (const f of s.fields(deadline)) {
-          if (f.name.toLowerCase() === 'content-length') length = Number(f.value);
-        }
+        const { version } = await s.recvRequest(deadline);
+        const fields = [];
+        for await (const f of s.fields(deadline)) fields.push(f);
+        // The body length, by the smuggling-safe rules (RFC 9112 §6.3).
+        const body = framing('request', fields, { version });
+        if (body.type === 'chunked') throw new HttpError('EPROTO', 'Chunked bodies are not served here', { rule: 'test' });
+        length = body.type === 'length' ? body.length : 0;
       } catch (e) {
         const code = e instanceof HttpError ? e.code : 'other';
         if (code !== 'EPIPE') count(code); // EPIPE: the client closed between requests
