@@ -153,7 +153,7 @@ describe(`load and faults on loopback (${LONG ? 'long' : 'short'} form)`, () => 
     }
   }, 60_000);
 
-  it('peers that reset mid-head, half-close early, or send a head over the limits get the right error', async () => {
+  it('peers that reset mid-head, half-close early, send a head over the limits or a smuggling head get the right error', async () => {
     const srv = await startServer({ headMs: 5000, maxHeadSize: 1024 });
     try {
       const jobs: Promise<unknown>[] = [];
@@ -189,11 +189,20 @@ describe(`load and faults on loopback (${LONG ? 'long' : 'short'} form)`, () => 
             const { data, reset } = await end;
             if (!reset) expect(data).toMatch(/^HTTP\/1\.1 400 /);
           })(),
+          (async () => {
+            // CL.TE smuggling attempt: framing() refuses it, no body is read.
+            const c = await connect(srv.port);
+            const end = collect(c, 10_000);
+            c.write('POST /smuggle HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG');
+            const { data, reset } = await end;
+            if (!reset) expect(data).toMatch(/^HTTP\/1\.1 400 /);
+          })(),
         );
       }
       await Promise.all(jobs);
       await srv.drained();
-      expect(srv.stats.errors).toEqual({ ECONNRESET: 2 * P.faults, EMSGSIZE: P.faults, EPROTO: P.faults });
+      expect(srv.stats.errors).toEqual({ ECONNRESET: 2 * P.faults, EMSGSIZE: P.faults, EPROTO: 2 * P.faults });
+      expect(srv.stats.heads).toBe(0);
       expect(srv.stats.closed).toBe(srv.stats.connections);
     } finally {
       merge(srv);
