@@ -8,7 +8,8 @@
 // `verify()` runs before any timing and throws when the row does not produce
 // what it claims.
 
-import * as hw from '../dist/index.js';
+// headwire/node: the root plus the Buffer-based string decoder a Node user gets.
+import * as hw from '../dist/node.js';
 
 const { HeadDecoder, HeadEncoder, NEED_DATA, parseHead } = hw;
 

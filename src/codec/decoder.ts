@@ -48,6 +48,9 @@ const FIRST_WORK_SIZE = 256;
 // bytes costs less than a queue round trip and a #pull per chunk. Larger chunks
 // (the common case) are never copied.
 const SMALL_CHUNK = 64;
+// Values with at least this many bytes left in #buf are scanned four bytes at a
+// time first (below it, making the view costs more than it saves).
+const WORD_SCAN_MIN = 24;
 
 /**
  * Hooks for the one-shot entry points (parse.ts, spans.ts), set in HeadDecoder's
@@ -104,8 +107,12 @@ export class HeadDecoder {
   #m1 = 0; // span marks, absolute: method/name/version start
   #m2 = 0; // method/name end
   #m3 = 0; // target/value/reason start
-  #m4 = 0; // target/reason end, value end after trimming
+  #m4 = 0; // target/reason end
   #lineHi = 0; // OR of the line's bytes that may be >= 0x80
+
+  // The word-at-a-time value scan reads through a DataView over #buf.
+  #dv: DataView | null = null;
+  #dvOf: Uint8Array | null = null;
 
   // Records waiting to become events.
   #rec: number[] = [];
@@ -114,9 +121,11 @@ export class HeadDecoder {
   #batchTo = 0;
   #batchHi = 0;
 
-  // Events waiting to be returned.
-  #ready: HeadEvent[] = [];
-  #readyAt = 0;
+  // Events are made from the records one per next() call, by slicing #str: the
+  // batch's bytes #batchFrom.. decoded once (no queue of event objects).
+  #recAt = 0; // the next record to turn into an event
+  #str = '';
+  #strFrom = 0;
   #held: FieldEvent | null = null;
   #heldRaw = '';
   #delivered = false; // the 'done' event was returned
@@ -180,15 +189,22 @@ export class HeadDecoder {
    */
   next(): HeadEvent | NeedData {
     for (;;) {
-      if (this.#readyAt < this.#ready.length) return this.#shift();
+      if (this.#recAt < this.#recN) {
+        const ev = this.#event();
+        if (ev !== null) return ev;
+        continue;
+      }
       // INVARIANT: #error is set exactly when the state is S_FAILED.
       if (this.#state >= S_DONE) {
         if (this.#error) throw this.#error;
         return NEED_DATA;
       }
       this.#scan();
-      if (this.#recN > 0) this.#materialize(this.#ready);
-      if (this.#readyAt < this.#ready.length || this.#state >= S_DONE) continue;
+      if (this.#recN > 0) {
+        this.#decodeBatch();
+        continue;
+      }
+      if (this.#state >= S_DONE) continue;
       // Out of bytes in #buf, or at the head limit.
       const atLimit = this.#base + this.#pos >= this.#headStart + this.#o.maxHead;
       if (atLimit && (this.#end > this.#pos || !this.#queue.empty)) {
@@ -240,12 +256,12 @@ export class HeadDecoder {
       this.#buf = EMPTY;
       this.#end = this.#pos = 0;
       this.#queue.clear();
-      this.#recN = 0;
+      this.#recN = this.#recAt = 0;
       this.#batchFrom = -1;
       this.#batchHi = 0;
     } else if (this.#state === S_DONE) {
       if (!this.#delivered) throw new HttpError('EINVAL', 'reset() before the done event was read', { rule: 'reset' });
-    } else if (this.#started || this.#readyAt < this.#ready.length) {
+    } else if (this.#started || this.#recAt < this.#recN) {
       throw new HttpError('EINVAL', 'reset() in the middle of a head would drop its bytes', { rule: 'reset' });
     }
     this.#lineStart = this.#pos;
@@ -256,21 +272,11 @@ export class HeadDecoder {
     this.#holding = false;
     this.#fold = false;
     this.#lineHi = 0;
-    this.#ready.length = 0;
-    this.#readyAt = 0;
+    this.#recN = this.#recAt = 0;
+    this.#str = '';
     this.#held = null;
     this.#delivered = false;
     this.#error = null;
-  }
-
-  #shift(): HeadEvent {
-    const ev = this.#ready[this.#readyAt++]!;
-    if (this.#readyAt === this.#ready.length) {
-      this.#ready.length = 0;
-      this.#readyAt = 0;
-    }
-    if (ev.type === 'done') this.#delivered = true;
-    return ev;
   }
 
   /**
@@ -338,6 +344,7 @@ export class HeadDecoder {
     let state = this.#state;
     let hi = this.#lineHi;
     let c = 0;
+    let dv: DataView | null = null; // made on the first long span of this call
     scan: while (i < e) {
       switch (state) {
         case S_LEADING: {
@@ -505,48 +512,54 @@ export class HeadDecoder {
           continue;
         }
         case S_FIELD_START: {
+          // The common path of a field line falls through S_NAME, S_VALUE_OWS,
+          // S_VALUE and S_FIELD_LF without a dispatch per token; each sets
+          // `state` only when the bytes run out inside it.
           c = buf[i]!;
-          if (TCHAR[c]) {
-            if (this.#holding) {
-              if (o.foldReplace) this.#rec[this.#recN++] = R_CONFIRM;
-              this.#holding = false;
+          if (!TCHAR[c]) {
+            if (c === CR) {
+              state = S_END_LF;
+              i++;
+              continue;
             }
-            if (this.#fields === o.maxFields) {
-              this.#failLimit(base + i, 'too-many-fields');
-              return;
+            if (c === LF) {
+              if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
+              this.#endHead(i + 1);
+              i++;
+              state = S_DONE;
+              break scan;
             }
-            this.#fields++;
-            this.#m1 = base + i++;
-            state = S_NAME;
-            continue;
+            if (c === SP || c === HTAB) {
+              // RFC 9112 §2.2: whitespace between the start line and the first field
+              // is rejected. §5.2: obs-fold is rejected or replaced, by option.
+              if (!this.#holding) return this.#failAt(i, 'whitespace-after-start-line', 'Whitespace before the first field line');
+              if (!o.foldReplace) return this.#failAt(i, 'obs-fold', 'Obsolete line folding (obs-fold)');
+              this.#fold = true;
+              state = S_VALUE_OWS;
+              i++;
+              continue;
+            }
+            return this.#failAt(i, 'field-name', 'Invalid byte in field name');
           }
-          if (c === CR) {
-            state = S_END_LF;
-            i++;
-            continue;
+          if (this.#holding) {
+            if (o.foldReplace) this.#rec[this.#recN++] = R_CONFIRM;
+            this.#holding = false;
           }
-          if (c === LF) {
-            if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
-            this.#endHead(i + 1);
-            i++;
-            state = S_DONE;
-            break scan;
+          if (this.#fields === o.maxFields) {
+            this.#failLimit(base + i, 'too-many-fields');
+            return;
           }
-          if (c === SP || c === HTAB) {
-            // RFC 9112 §2.2: whitespace between the start line and the first field
-            // is rejected. §5.2: obs-fold is rejected or replaced, by option.
-            if (!this.#holding) return this.#failAt(i, 'whitespace-after-start-line', 'Whitespace before the first field line');
-            if (!o.foldReplace) return this.#failAt(i, 'obs-fold', 'Obsolete line folding (obs-fold)');
-            this.#fold = true;
-            state = S_VALUE_OWS;
-            i++;
-            continue;
-          }
-          return this.#failAt(i, 'field-name', 'Invalid byte in field name');
+          this.#fields++;
+          this.#m1 = base + i++;
+          this.#fold = false;
         }
+        // falls through
         case S_NAME: {
           while (i < e && TCHAR[buf[i]!]) i++;
-          if (i === e) break scan;
+          if (i === e) {
+            state = S_NAME;
+            break scan;
+          }
           c = buf[i]!;
           if (c !== COLON) {
             if (c === SP || c === HTAB) return this.#failAt(i, 'field-name', 'Whitespace between field name and colon');
@@ -554,37 +567,41 @@ export class HeadDecoder {
             return this.#failAt(i, 'field-name', 'Invalid byte in field name');
           }
           this.#m2 = base + i++;
-          this.#fold = false;
-          state = S_VALUE_OWS;
-          continue;
         }
+        // falls through
         case S_VALUE_OWS: {
           while (i < e && ((c = buf[i]!) === SP || c === HTAB)) i++;
-          if (i === e) break scan;
-          this.#m3 = this.#m4 = base + i;
-          state = S_VALUE;
-          continue;
+          if (i === e) {
+            state = S_VALUE_OWS;
+            break scan;
+          }
+          this.#m3 = base + i;
         }
+        // falls through
         case S_VALUE: {
-          // field-value = *field-content; field-vchar = VCHAR / obs-text; SP and HTAB inside
-          let last = this.#m4 - base;
-          while (i < e) {
-            c = buf[i]!;
-            if (c > 0x20 && c !== 0x7f) {
-              hi |= c;
-              last = ++i;
-            } else if (c === SP || c === HTAB) {
-              i++;
-            } else {
-              break;
+          // field-value = *field-content; field-vchar = VCHAR / obs-text; SP and HTAB
+          // inside. Four bytes at a time while they are all SP or VCHAR (the common
+          // case), then byte by byte; trailing OWS is trimmed at the line end.
+          if (e - i >= WORD_SCAN_MIN) {
+            if (dv === null) dv = this.#dvOf === buf ? this.#dv! : this.#makeView(buf);
+            const e4 = e - 4;
+            while (i <= e4) {
+              const w = dv.getInt32(i, true);
+              if ((((w - 0x20202020) & ~w) | ((w + 0x01010101) | w)) & 0x80808080) break;
+              i += 4;
             }
           }
-          this.#m4 = base + last;
-          if (i === e) break scan;
-          if (c === CR) {
-            state = S_FIELD_LF;
-            i++;
-            continue;
+          while (i < e) {
+            c = buf[i]!;
+            if (c >= SP && c < 0x7f) i++;
+            else if (c >= 0x80 || c === HTAB) {
+              hi |= c;
+              i++;
+            } else break;
+          }
+          if (i === e) {
+            state = S_VALUE;
+            break scan;
           }
           if (c === LF) {
             if (!o.lfOnly) return this.#failAt(i, 'bare-lf', 'Bare LF');
@@ -594,9 +611,15 @@ export class HeadDecoder {
             state = S_FIELD_START;
             continue;
           }
-          return this.#failAt(i, 'field-value', 'Invalid byte in field value');
+          if (c !== CR) return this.#failAt(i, 'field-value', 'Invalid byte in field value');
+          i++;
         }
+        // falls through
         case S_FIELD_LF: {
+          if (i === e) {
+            state = S_FIELD_LF;
+            break scan;
+          }
           if (buf[i] !== LF) return this.#failAt(i - 1, 'bare-cr', 'Bare CR');
           this.#lineHi = hi;
           hi = 0;
@@ -619,6 +642,12 @@ export class HeadDecoder {
     this.#pos = i;
     this.#state = state;
     this.#lineHi = hi;
+  }
+
+  /** A DataView over `buf`, kept for the next scans of it (#work, a chunk fed in pieces). */
+  #makeView(buf: Uint8Array): DataView {
+    this.#dvOf = buf;
+    return (this.#dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength));
   }
 
   /** The start line ended; the next line starts at buffer index `next`. */
@@ -647,6 +676,7 @@ export class HeadDecoder {
 
   /** A field line (or continuation) ended at buffer index `eol`. */
   #fieldLine(eol: number): void {
+    let c = 0;
     const lineEnd = this.#base + eol;
     const rec = this.#rec;
     let n = this.#recN;
@@ -656,11 +686,17 @@ export class HeadDecoder {
       rec[n++] = lineEnd;
       this.#span(this.#m3, lineEnd);
     } else {
+      // Trailing OWS: the whole line is in #buf (#pull gathers a split line), so
+      // the value's end is found by stepping back from the line end.
+      const buf = this.#buf;
+      const from = this.#m3 - this.#base;
+      let to = eol;
+      while (to > from && ((c = buf[to - 1]!) === SP || c === HTAB)) to--;
       rec[n++] = R_FIELD;
       rec[n++] = this.#m1;
       rec[n++] = this.#m2;
       rec[n++] = this.#m3;
-      rec[n++] = this.#m4;
+      rec[n++] = this.#base + to;
       rec[n++] = lineEnd;
       this.#span(this.#m1, lineEnd);
       // Where folds are rejected, nothing can continue this field: deliver it now,
@@ -700,7 +736,7 @@ export class HeadDecoder {
     this.#end = bytes.length;
     this.#state = S_LEADING;
     this.#started = this.#holding = this.#fold = false;
-    this.#recN = 0;
+    this.#recN = this.#recAt = 0;
     this.#batchFrom = -1;
     this.#held = null;
     this.#error = null;
@@ -718,8 +754,10 @@ export class HeadDecoder {
   /** Forget a one-shot input, so a cached decoder does not keep the caller's bytes alive. */
   #release(): void {
     this.#buf = EMPTY;
+    this.#dv = this.#dvOf = null;
     this.#end = this.#pos = this.#lineStart = 0;
-    this.#recN = 0;
+    this.#recN = this.#recAt = 0;
+    this.#str = '';
     this.#held = null;
     this.#state = S_DONE;
   }
@@ -771,71 +809,96 @@ export class HeadDecoder {
     return this.#pos;
   }
 
-  /** Turn the scanner's records into events, with one string decode per batch. */
-  #materialize(ready: HeadEvent[]): void {
-    const rec = this.#rec;
-    const end = this.#recN;
-    if (end === 0) return;
+  /** Decode the bytes of the records just scanned to one string (one native call). */
+  #decodeBatch(): void {
     const from = this.#batchFrom;
-    const s =
+    this.#str =
       from < 0 ? '' : byteString(this.#buf, from - this.#base, this.#batchTo - this.#base, this.#batchHi < 0x80);
-    const replace = this.#o.foldReplace;
-    for (let j = 0; j < end; ) {
-      switch (rec[j]) {
-        case R_REQUEST:
-          ready.push({
-            type: 'request',
-            method: s.slice(rec[j + 1]! - from, rec[j + 2]! - from),
-            target: s.slice(rec[j + 3]! - from, rec[j + 4]! - from),
-            version: rec[j + 5] ? '1.1' : '1.0',
-          });
-          j += 6;
-          break;
-        case R_STATUS:
-          ready.push({
-            type: 'status',
-            code: rec[j + 1]!,
-            reason: s.slice(rec[j + 2]! - from, rec[j + 3]! - from),
-            version: rec[j + 4] ? '1.1' : '1.0',
-          });
-          j += 5;
-          break;
-        case R_FIELD:
-          this.#held = {
+    this.#strFrom = from;
+    this.#recAt = 0;
+    this.#batchFrom = -1;
+    this.#batchHi = 0;
+  }
+
+  /**
+   * The event of the records at #recAt (after #decodeBatch), or null when they
+   * make none yet (a field held for a possible fold). Consumes what it used.
+   */
+  #event(): HeadEvent | null {
+    const rec = this.#rec;
+    const s = this.#str;
+    const from = this.#strFrom;
+    let j = this.#recAt;
+    let ev: HeadEvent | null = null;
+    switch (rec[j]) {
+      case R_REQUEST:
+        ev = {
+          type: 'request',
+          method: s.slice(rec[j + 1]! - from, rec[j + 2]! - from),
+          target: s.slice(rec[j + 3]! - from, rec[j + 4]! - from),
+          version: rec[j + 5] ? '1.1' : '1.0',
+        };
+        j += 6;
+        break;
+      case R_STATUS:
+        ev = {
+          type: 'status',
+          code: rec[j + 1]!,
+          reason: s.slice(rec[j + 2]! - from, rec[j + 3]! - from),
+          version: rec[j + 4] ? '1.1' : '1.0',
+        };
+        j += 5;
+        break;
+      case R_FIELD:
+        if (j + 6 < this.#recN && rec[j + 6] === R_CONFIRM) {
+          // Folds rejected: the field is final at once.
+          ev = {
             type: 'field',
             name: s.slice(rec[j + 1]! - from, rec[j + 2]! - from),
             value: s.slice(rec[j + 3]! - from, rec[j + 4]! - from),
           };
-          if (replace) this.#heldRaw = s.slice(rec[j + 3]! - from, rec[j + 5]! - from);
-          j += 6;
-          break;
-        case R_FOLD: {
-          // RFC 9112 §5.2: the fold (CRLF and the whitespace after it) becomes one SP,
-          // as h11 does; OWS at the ends of the whole value is then trimmed.
-          const held = this.#held!;
-          this.#heldRaw += ` ${s.slice(rec[j + 1]! - from, rec[j + 2]! - from)}`;
-          held.value = trimOws(this.#heldRaw);
-          j += 3;
+          j += 7;
           break;
         }
-        case R_CONFIRM:
-          ready.push(this.#held!);
-          this.#held = null;
-          j += 1;
-          break;
-        case R_DONE:
-          if (this.#held) ready.push(this.#held);
-          this.#held = null;
-          ready.push({ type: 'done' });
-          j += 1;
-          break;
-        default:
-          throw new Error(`headwire: corrupt record ${rec[j]}`);
+        this.#held = {
+          type: 'field',
+          name: s.slice(rec[j + 1]! - from, rec[j + 2]! - from),
+          value: s.slice(rec[j + 3]! - from, rec[j + 4]! - from),
+        };
+        if (this.#o.foldReplace) this.#heldRaw = s.slice(rec[j + 3]! - from, rec[j + 5]! - from);
+        j += 6;
+        break;
+      case R_FOLD: {
+        // RFC 9112 §5.2: the fold (CRLF and the whitespace after it) becomes one SP,
+        // as h11 does; OWS at the ends of the whole value is then trimmed.
+        const held = this.#held!;
+        this.#heldRaw += ` ${s.slice(rec[j + 1]! - from, rec[j + 2]! - from)}`;
+        held.value = trimOws(this.#heldRaw);
+        j += 3;
+        break;
       }
+      case R_CONFIRM:
+        ev = this.#held!;
+        this.#held = null;
+        j += 1;
+        break;
+      case R_DONE:
+        if (this.#held !== null) {
+          // The held field first; the done event on the next call.
+          ev = this.#held;
+          this.#held = null;
+          break;
+        }
+        ev = { type: 'done' };
+        this.#delivered = true;
+        j += 1;
+        break;
+      default:
+        throw new Error(`headwire: corrupt record ${rec[j]}`);
     }
-    this.#recN = 0;
-    this.#batchFrom = -1;
-    this.#batchHi = 0;
+    if (j === this.#recN) j = this.#recN = 0;
+    this.#recAt = j;
+    return ev;
   }
 
   static {
@@ -845,7 +908,11 @@ export class HeadDecoder {
         return null;
       }
       const events: HeadEvent[] = [];
-      d.#materialize(events);
+      d.#decodeBatch();
+      while (d.#recN > 0) {
+        const ev = d.#event();
+        if (ev !== null) events.push(ev);
+      }
       d.#release();
       return events;
     };

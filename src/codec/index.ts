@@ -13,6 +13,7 @@ export {
   type StatusEvent,
 } from './events.ts';
 export { DEFAULT_MAX_FIELDS, DEFAULT_MAX_HEAD_SIZE, type DecoderOptions } from './options.ts';
+export { type ByteStringDecoder, setByteStringDecoder } from './latin1.ts';
 export { parseHead } from './parse.ts';
 export { scanHead, spanArrayLength } from './spans.ts';
 export { type Framing, type FramingContext, framing } from './framing.ts';

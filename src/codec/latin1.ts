@@ -1,7 +1,45 @@
+import { HttpError } from './errors.ts';
+
 // Byte strings: one UTF-16 code unit per octet. Never TextDecoder('latin1'):
 // the Encoding standard maps that label to windows-1252, which rewrites 0x80–0x9F.
 
 const UTF8 = new TextDecoder();
+
+/** Decodes `bytes[start, end)` to a byte string (one UTF-16 code unit per octet). */
+export type ByteStringDecoder = (bytes: Uint8Array, start: number, end: number) => string;
+
+let injected: ByteStringDecoder | null = null;
+
+/**
+ * Install a faster byte-string decoder, or `null` to go back to the portable
+ * one (TextDecoder for ASCII spans, `String.fromCharCode` otherwise). The
+ * codec imports nothing from a runtime, so an entry point that knows its
+ * runtime passes one in: `headwire/node` installs `Buffer#latin1Slice`, which
+ * is one native call for any span, obs-text included. The decoder is checked
+ * on obs-text before it is used; a wrong one is `EINVAL`.
+ *
+ * @example
+ * ```ts
+ * setByteStringDecoder((b, s, e) => Buffer.prototype.latin1Slice.call(b, s, e)); // what headwire/node does
+ * ```
+ */
+export function setByteStringDecoder(decoder: ByteStringDecoder | null): void {
+  if (decoder !== null) {
+    const probe = new Uint8Array([0x7a, 0x41, 0x80, 0x9f, 0xe9, 0xff, 0x0d]);
+    let got: unknown;
+    try {
+      got = typeof decoder === 'function' ? decoder(probe, 1, 6) : undefined;
+    } catch {
+      got = undefined;
+    }
+    if (got !== 'A\x80\x9f\xe9\xff') {
+      throw new HttpError('EINVAL', 'setByteStringDecoder: the decoder must map each byte to one UTF-16 code unit', {
+        rule: 'decoder',
+      });
+    }
+  }
+  injected = decoder;
+}
 
 /**
  * Decode `bytes[start, end)` to a byte string. `ascii` says the caller's
@@ -9,6 +47,7 @@ const UTF8 = new TextDecoder();
  * string in one native call. Otherwise the bytes are mapped one to one.
  */
 export function byteString(bytes: Uint8Array, start: number, end: number, ascii: boolean): string {
+  if (injected !== null) return injected(bytes, start, end);
   if (ascii) return UTF8.decode(bytes.subarray(start, end));
   let out = '';
   // Bounded pieces keep the argument count of fromCharCode.apply far below engine limits.
