@@ -1,17 +1,9 @@
 // libdill's tests/http.c, step by step, through memoryPair() (its ipc_pair).
 // Each libdill call maps to one HttpSocket call; asserts are the same.
 import { describe, expect, it } from 'vitest';
-import { HttpError, attachMem, memoryPair } from '../../src/index.ts';
+import { attachMem, memoryPair } from '../../src/index.ts';
+import { codeOf as errnoOf } from './rigs.ts';
 
-async function errnoOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HttpError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 describe('libdill tests/http.c', () => {
   it('runs step by step over an in-memory pair', async () => {

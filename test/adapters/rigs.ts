@@ -2,7 +2,7 @@
 // loopback sockets), web streams (Duplex.toWeb over real loopback sockets) and
 // in-memory pipes. The semantics suite runs the same cases on every rig.
 import net from 'node:net';
-import { type HttpSocket, type PipeEnd, type SocketOptions, attachMem, attachStream, memoryPair } from '../../src/index.ts';
+import { HttpError, type HttpSocket, type PipeEnd, type SocketOptions, attachMem, attachStream, memoryPair } from '../../src/index.ts';
 import { attach } from '../../src/node.ts';
 
 export type RigName = 'net' | 'streams' | 'memory';
@@ -260,3 +260,14 @@ export async function makeRig(name: RigName, options: SocketOptions = {}): Promi
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The HttpError code a call fails with (libdill's errno), or undefined when it succeeds. */
+export async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof HttpError) return e.code;
+    throw e;
+  }
+  return undefined;
+}

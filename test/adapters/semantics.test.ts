@@ -1,21 +1,12 @@
 // The HttpSocket semantics of DESIGN.md ("The adapters"), the same cases on each
 // adapter: Node net and web streams over real loopback sockets, and in-memory pipes.
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpError, PipeEnd, attachMem, attachStream, now } from '../../src/index.ts';
+import { type HttpError, PipeEnd, attachMem, attachStream, now } from '../../src/index.ts';
 import { attach } from '../../src/node.ts';
-import { RIG_NAMES, type Rig, type RigName, makeRig, sleep } from './rigs.ts';
+import { RIG_NAMES, type Rig, type RigName, codeOf, makeRig, sleep } from './rigs.ts';
 
 const HEAD = 'GET /p?q=1 HTTP/1.1\r\nHost: a.example\r\nAccept: */*\r\n\r\n';
 
-async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HttpError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 for (const name of RIG_NAMES) {
   describe(`HttpSocket on ${name}`, () => {

@@ -19,7 +19,7 @@ import {
   NEED_DATA,
   parseHead,
 } from '../../src/index.ts';
-import { bytes, latin1 } from './chunking.ts';
+import { bytes, concat, latin1 } from '../support/bytes.ts';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -29,18 +29,6 @@ interface Outcome {
   error: { code: string; rule: string | undefined; offset: number | undefined; statusHint: number | undefined } | null;
   /** rest() as a byte string when 'done' was reached, else null. */
   rest: string | null;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
 }
 
 /**
@@ -209,7 +197,7 @@ const mutation = fc.record({
 const mutatedHead = fc
   .tuple(headArb(6, 12), fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.uint8Array({ maxLength: 8 }))
   .map(([head, ms, tail]) => {
-    const b = Array.from(concat([...encodeLines(head.events), tail]));
+    const b = Array.from(concat(...encodeLines(head.events), tail));
     for (const m of ms) {
       const at = m.at % (b.length + 1);
       if (m.op === 'insert') b.splice(at, 0, m.byte);
@@ -229,7 +217,7 @@ describe('round trip: HeadEncoder -> HeadDecoder', () => {
   it('a valid head decodes to exactly itself, whole, byte by byte and in a random split; rest() is empty', () => {
     fc.assert(
       fc.property(headArb(30, 40), cutsArb, options, (head, cuts, opts) => {
-        const wire = concat(encodeLines(head.events));
+        const wire = concat(...encodeLines(head.events));
         const want: Outcome = { events: head.events, error: null, rest: '' };
         expect(decode(head.kind, [wire], opts)).toEqual(want);
         expect(decode(head.kind, splitAt(wire, cuts), opts)).toEqual(want);
@@ -244,7 +232,7 @@ describe('round trip: HeadEncoder -> HeadDecoder', () => {
     fc.assert(
       fc.property(headArb(10, 20), cutsArb, (head, cuts) => {
         // Values and reasons hold no CR or LF, so every CRLF in the wire is a line end.
-        const wire = bytes(latin1(concat(encodeLines(head.events))).split('\r\n').join('\n'));
+        const wire = bytes(latin1(concat(...encodeLines(head.events))).split('\r\n').join('\n'));
         const lenient: DecoderOptions = { lenient: { lfOnly: true } };
         const want: Outcome = { events: head.events, error: null, rest: '' };
         expect(decode(head.kind, [wire], lenient)).toEqual(want);
@@ -267,7 +255,7 @@ describe('round trip: HeadEncoder -> HeadDecoder', () => {
     fc.assert(
       fc.property(headArb(3, 10), fc.array(folded, { minLength: 1, maxLength: 3 }), cutsArb, (head, folds, cuts) => {
         const lines = encodeLines(head.events);
-        let wire = latin1(concat(lines.slice(0, -1)));
+        let wire = latin1(concat(...lines.slice(0, -1)));
         const firstFold = wire.length + folds[0]!.name.length + 2 + folds[0]!.parts[0]!.length + 2;
         const extra: HeadEvent[] = [];
         for (const f of folds) {
@@ -292,7 +280,7 @@ describe('round trip: HeadEncoder -> HeadDecoder', () => {
   it('empty lines before the request line are skipped and count toward maxHeadSize', () => {
     fc.assert(
       fc.property(headArb(5, 20, 'request'), fc.integer({ min: 1, max: 5 }), cutsArb, (head, n, cuts) => {
-        const input = bytes('\r\n'.repeat(n) + latin1(concat(encodeLines(head.events))));
+        const input = bytes('\r\n'.repeat(n) + latin1(concat(...encodeLines(head.events))));
         const want: Outcome = { events: head.events, error: null, rest: '' };
         expect(decode('request', splitAt(input, cuts))).toEqual(want);
         expect(decode('request', splitAt(input, cuts), { maxHeadSize: input.length })).toEqual(want);
@@ -306,7 +294,7 @@ describe('round trip: HeadEncoder -> HeadDecoder', () => {
   it('bytes after the head come back exactly from rest(), however split', () => {
     fc.assert(
       fc.property(headArb(30, 40), fc.uint8Array({ minLength: 1, maxLength: 64 }), cutsArb, (head, tail, cuts) => {
-        const input = concat([...encodeLines(head.events), tail]);
+        const input = concat(...encodeLines(head.events), tail);
         const want: Outcome = { events: head.events, error: null, rest: latin1(tail) };
         expect(decode(head.kind, [input])).toEqual(want);
         expect(decode(head.kind, splitAt(input, cuts))).toEqual(want);
@@ -345,7 +333,7 @@ describe('robustness: any bytes', () => {
       // The head alone is the whole head: the same events and nothing left over.
       expect(decode(kind, [input.subarray(0, headLength)], options)).toEqual({ events: whole.events, error: null, rest: '' });
       // Whatever the decoder yields, the encoder accepts, and it decodes to the same events.
-      expect(decode(kind, [concat(encodeLines(whole.events))])).toEqual({ events: whole.events, error: null, rest: '' });
+      expect(decode(kind, [concat(...encodeLines(whole.events))])).toEqual({ events: whole.events, error: null, rest: '' });
     } else {
       expect(whole.events.some((ev) => ev.type === 'done')).toBe(false);
     }
@@ -428,7 +416,7 @@ describe('limits: maxHeadSize and maxFields', () => {
     fc.assert(
       fc.property(headArb(8, 20), fc.uint8Array({ maxLength: 8 }), limits, cutsArb, (head, tail, lim, cuts) => {
         const lines = encodeLines(head.events);
-        const input = concat([...lines, tail]);
+        const input = concat(...lines, tail);
         const whole = decode(head.kind, [input], lim);
         expect(decode(head.kind, byteByByte(input), lim)).toEqual(whole);
         expect(decode(head.kind, splitAt(input, cuts), lim)).toEqual(whole);
@@ -451,7 +439,7 @@ describe('limits: maxHeadSize and maxFields', () => {
     fc.assert(
       fc.property(headArb(8, 20), fc.nat(), limits, nearLength, cutsArb, (head, cut, limits, near, cuts) => {
         const lines = encodeLines(head.events);
-        const wire = concat(lines);
+        const wire = concat(...lines);
         const input = wire.subarray(0, cut % wire.length); // a proper prefix: the head is unfinished
         // Half the time the size limit sits at the bytes received, give or take one. With exactly
         // maxHeadSize bytes received no byte passed the limit: EOF there is ECONNRESET (or EPIPE).
@@ -501,7 +489,7 @@ describe('limits: maxHeadSize and maxFields', () => {
     fc.assert(
       fc.property(headArb(8, 20), fc.uint8Array({ maxLength: 8 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 5 }), cutsArb, (head, tail, size, maxFields, cuts) => {
         const lines = encodeLines(head.events);
-        const input = concat([...lines, tail]);
+        const input = concat(...lines, tail);
         const run = (chunks: Uint8Array[]): Outcome => decode(head.kind, chunks, { storage: new Uint8Array(size), maxFields });
         const whole = run([input]);
         expect(run(byteByByte(input))).toEqual(whole);
@@ -529,8 +517,8 @@ describe('pipelining: reset() after done', () => {
       fc.property(pipeline, fc.uint8Array({ maxLength: 16 }), fc.option(fc.integer({ min: 0, max: 300 })), cutsArb, (heads, tail, maxHeadSize, cuts) => {
         const kind = heads[0]!.kind;
         const options: DecoderOptions = maxHeadSize === null ? {} : { maxHeadSize };
-        const wires = heads.map((h) => concat(encodeLines(h.events)));
-        const input = concat([...wires, tail]);
+        const wires = heads.map((h) => concat(...encodeLines(h.events)));
+        const input = concat(...wires, tail);
         const whole = decode(kind, [input], options, false, heads.length);
         expect(decode(kind, byteByByte(input), options, false, heads.length)).toEqual(whole);
         expect(decode(kind, splitAt(input, cuts), options, false, heads.length)).toEqual(whole);

@@ -2,7 +2,7 @@
 // HTTP tokens, deterministic for a given PRNG. Mutated inputs are kept small:
 // anything over MAX_LEN is cut back to it (with probability KEEP_LONG it may
 // stay up to HARD_MAX_LEN), so most executions see heads of at most 512 bytes.
-import { prng } from './target.ts';
+import { concat, prng } from '../support/bytes.ts';
 
 export const MAX_LEN = 512;
 export const HARD_MAX_LEN = 8192;
@@ -189,14 +189,3 @@ function insert(b: Uint8Array, at: number, piece: Uint8Array): Uint8Array {
   return concat(b.subarray(0, at), piece, b.subarray(at));
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
-}

@@ -57,6 +57,9 @@ import {
   scanHead,
   spanArrayLength,
 } from '../../src/codec/index.ts';
+import { prng } from '../support/bytes.ts';
+
+export { prng };
 
 /** An invariant violation (any other exception escaping a decoder call is reported as one). */
 export class InvariantError extends Error {
@@ -103,18 +106,6 @@ export function seedOf(data: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i]!, 0x01000193);
   return h >>> 0;
-}
-
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Split ends for the random feeding: chunks of 1–4, 1–64 or 1–256 bytes, mixed. */
