@@ -79,14 +79,21 @@ export class HeadEncoder {
    */
   field(name: string, value: string): Uint8Array {
     this.#expect('field-line', 'field');
-    checkToken('field-name', name);
+    if (typeof name !== 'string' || name.length === 0) invalid('field-name', 'field-name must be a non-empty token');
     if (typeof value !== 'string') invalid('field-value', 'Field value must be a string');
-    checkBytes('field-value', value, FIELD_VALUE_CHAR);
+    // The hot command: validate and copy in one pass per string, into one array.
+    const out = new Uint8Array(name.length + value.length + 4);
+    let at = put(out, 0, name, TCHAR, 'field-name');
+    out[at++] = 0x3a; // ":"
+    out[at++] = 0x20;
+    at = put(out, at, value, FIELD_VALUE_CHAR, 'field-value');
     const n = value.length;
     if (n > 0 && (isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(n - 1)))) {
       invalid('field-value', `Field value has leading or trailing whitespace: "${escapeByteString(value)}"`);
     }
-    return latin1(`${name}: ${value}\r\n`);
+    out[at++] = 0x0d;
+    out[at] = 0x0a;
+    return out;
   }
 
   /** The blank line that ends the head. Later commands are `EPIPE` until `reset()`. */
@@ -125,11 +132,24 @@ function checkToken(rule: string, s: string): void {
 function checkBytes(rule: string, s: string, table: Uint8Array): void {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0xff || !table[c]) {
-      const what = c > 0xff ? `code unit 0x${c.toString(16)} above 0xFF` : `byte 0x${c.toString(16).padStart(2, '0')}`;
-      invalid(rule, `Invalid ${what} in ${rule} at index ${i}: "${escapeByteString(s)}"`);
-    }
+    if (c > 0xff || !table[c]) refuse(rule, s, i);
   }
+}
+
+/** Validate `s` against `table` and copy it into `out` at `at`; returns the index after it. */
+function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff || !table[c]) refuse(rule, s, i);
+    out[at++] = c;
+  }
+  return at;
+}
+
+function refuse(rule: string, s: string, i: number): never {
+  const c = s.charCodeAt(i);
+  const what = c > 0xff ? `code unit 0x${c.toString(16)} above 0xFF` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+  invalid(rule, `Invalid ${what} in ${rule} at index ${i}: "${escapeByteString(s)}"`);
 }
 
 function checkVersion(v: string): void {
