@@ -56,87 +56,13 @@ function startLine(response, method, target, status, reason, major, minor) {
 // bytes, so the response parser returns 1; request heads here have no body.
 export function nodeLlhttp(input) {
   const { HTTPParser, methods } = require('_http_common');
-  const response = input.kind === 'response';
-  const buf = Buffer.from(input.bytes); // execute() needs a Buffer; made once, outside timing
-  const parser = new HTTPParser();
-  parser.initialize(response ? HTTPParser.RESPONSE : HTTPParser.REQUEST, {}, 0, 0);
-
-  let pendingHeaders = [];
-  let pendingUrl = '';
-  const last = { headers: [], url: '', method: 0, status: 0, reason: '', major: 0, minor: 0, completed: 0 };
-  parser[HTTPParser.kOnHeaders] = function onHeaders(headers, url) {
-    for (let i = 0; i < headers.length; i++) pendingHeaders.push(headers[i]);
-    pendingUrl += url;
-  };
-  parser[HTTPParser.kOnHeadersComplete] = function onHeadersComplete(
-    major,
-    minor,
-    headers,
-    method,
-    url,
-    status,
-    reason,
-    _upgrade,
-    _keepAlive,
-  ) {
-    if (headers === undefined) {
-      headers = pendingHeaders;
-      pendingHeaders = [];
-    }
-    if (url === undefined) {
-      url = pendingUrl;
-      pendingUrl = '';
-    }
-    last.headers = headers;
-    last.url = url;
-    last.method = method;
-    last.status = status;
-    last.reason = reason;
-    last.major = major;
-    last.minor = minor;
-    return response ? 1 : 0;
-  };
-  parser[HTTPParser.kOnMessageComplete] = function onMessageComplete() {
-    last.completed++;
-  };
-
-  const execute = () => {
-    const ret = parser.execute(buf);
-    if (ret !== buf.length) fail(`native llhttp on ${input.name}: execute returned ${ret}, expected ${buf.length}`);
-  };
-  return {
-    head() {
-      const before = last.completed;
-      execute();
-      if (last.completed !== before + 1) fail(`native llhttp on ${input.name}: message not complete after the head`);
-      const start = startLine(response, methods[last.method], last.url, last.status, last.reason, last.major, last.minor);
-      return { start, fields: pairs(last.headers) };
-    },
-    run(n) {
-      let s = 0;
-      for (let k = 0; k < n; k++) {
-        s += parser.execute(buf);
-        s += last.headers.length + last.headers[last.headers.length - 1].length;
-      }
-      return s;
-    },
-  };
+  return nodeStyleDriver('native llhttp', HTTPParser, methods, input);
 }
 
-// ---------------------------------------------------------------- http-parser-js
-
-// How it is used: as a drop-in for Node's binding (its README: replace
-// process.binding('http_parser').HTTPParser), so it is driven exactly like
-// nodeLlhttp above: same initialize, same kOn* callbacks, execute(buf) per head.
-// Reading HTTPParser.kOnExecute switches it from its 0.12 calling convention
-// (one `info` object) to Node's positional kOnHeadersComplete arguments; Node's
-// http server reads that constant too. It never calls kOnHeaders for a head
-// (only for trailers); the accumulation is kept for symmetry.
-export function httpParserJs(input) {
-  const { HTTPParser, methods } = require('http-parser-js');
-  void HTTPParser.kOnExecute; // Node's calling convention (see above)
+/** Drive a parser with Node's binding interface (initialize, kOn* callbacks, execute per head). */
+function nodeStyleDriver(name, HTTPParser, methods, input) {
   const response = input.kind === 'response';
-  const buf = Buffer.from(input.bytes);
+  const buf = Buffer.from(input.bytes); // execute() needs a Buffer; made once, outside timing
   const parser = new HTTPParser();
   parser.initialize(response ? HTTPParser.RESPONSE : HTTPParser.REQUEST, {}, 0, 0);
 
@@ -173,8 +99,8 @@ export function httpParserJs(input) {
     head() {
       const before = last.completed;
       const ret = parser.execute(buf);
-      if (ret !== buf.length) fail(`http-parser-js on ${input.name}: execute returned ${ret}, expected ${buf.length}`);
-      if (last.completed !== before + 1) fail(`http-parser-js on ${input.name}: message not complete after the head`);
+      if (ret !== buf.length) fail(`${name} on ${input.name}: execute returned ${ret}, expected ${buf.length}`);
+      if (last.completed !== before + 1) fail(`${name} on ${input.name}: message not complete after the head`);
       const start = startLine(response, methods[last.method], last.url, last.status, last.reason, last.major, last.minor);
       return { start, fields: pairs(last.headers) };
     },
@@ -187,6 +113,21 @@ export function httpParserJs(input) {
       return s;
     },
   };
+}
+
+// ---------------------------------------------------------------- http-parser-js
+
+// How it is used: as a drop-in for Node's binding (its README: replace
+// process.binding('http_parser').HTTPParser), so it is driven exactly like
+// nodeLlhttp above: same initialize, same kOn* callbacks, execute(buf) per head.
+// Reading HTTPParser.kOnExecute switches it from its 0.12 calling convention
+// (one `info` object) to Node's positional kOnHeadersComplete arguments; Node's
+// http server reads that constant too. It never calls kOnHeaders for a head
+// (only for trailers); the accumulation is kept for symmetry.
+export function httpParserJs(input) {
+  const { HTTPParser, methods } = require('http-parser-js');
+  void HTTPParser.kOnExecute; // Node's calling convention (see above)
+  return nodeStyleDriver('http-parser-js', HTTPParser, methods, input);
 }
 
 // ---------------------------------------------------------------- undici's wasm llhttp

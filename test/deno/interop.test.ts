@@ -5,6 +5,7 @@
 // AbortSignals on a Deno conn. Every test closes what it opened.
 import { describe, expect, it } from 'vitest';
 import { attachStream, type DetachedStreams, HttpError, type HttpSocket, now, type ReceivedField, type StreamPair } from '../../src/index.ts';
+import { pseudoRandom } from '../support/bytes.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -14,19 +15,6 @@ function allByteValues(): Uint8Array {
   return Uint8Array.from({ length: 256 }, (_, i) => i);
 }
 
-function pseudoRandom(n: number, seed = 0x9e3779b9): Uint8Array {
-  const b = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    b[i] = x & 0xff;
-  }
-  return b;
-}
 
 const BODIES = [
   { name: 'all 256 byte values', bytes: allByteValues() },

@@ -57,7 +57,7 @@ import {
   scanHead,
   spanArrayLength,
 } from '../../src/codec/index.ts';
-import { prng } from '../support/bytes.ts';
+import { concat, prng } from '../support/bytes.ts';
 
 export { prng };
 
@@ -479,14 +479,7 @@ function checkReencode(kind: HeadKind, head: Head): void {
     }
     expected.push(ev);
   }
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const wire = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    wire.set(p, n);
-    n += p.length;
-  }
+  const wire = concat(...parts);
   let got: HeadEvent[] | null;
   try {
     got = parseHead(kind, wire);

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { HttpError } from '../../src/index.ts';
+import { pseudoRandom as randomBytes } from '../support/bytes.ts';
 
 /** Listen on 127.0.0.1 on a free port; returns the port. */
 export async function listen(server: NetServer | Server): Promise<number> {
@@ -124,19 +125,10 @@ export function allByteValues(): Buffer {
   return Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 }
 
-/** `n` deterministic pseudo-random bytes (xorshift32), every byte value many times over. */
-export function pseudoRandom(n: number, seed = 0x9e3779b9): Buffer {
-  const b = Buffer.alloc(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    b[i] = x & 0xff;
-  }
-  return b;
+/** `n` deterministic pseudo-random bytes (xorshift32), every byte value many times over, as a Buffer. */
+export function pseudoRandom(n: number, seed?: number): Buffer {
+  const b = randomBytes(n, seed);
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 export interface RunResult {
