@@ -85,7 +85,9 @@ for (const step of steps) {
   if (r.status !== 0 && counts.failed === 0) counts.failed = 1;
   passed += counts.passed;
   failed += counts.failed;
-  lines.push(`${step.name}: ${counts.passed} passed, ${counts.failed} failed${r.status === 0 ? '' : ` (exit ${r.status ?? r.signal})`}`);
+  const exit = r.status === 0 ? '' : ` (exit ${r.status ?? r.signal})`;
+  // A step that runs no tests (typecheck, build) says ok or failed, not `0 passed`.
+  lines.push(step.report ? `${step.name}: ${counts.passed} passed, ${counts.failed} failed${exit}` : `${step.name}: ${r.status === 0 ? 'ok' : 'failed'}${exit}`);
   if (step.name === 'build' && r.status !== 0) break;
 }
 for (const f of [VITEST_REPORT, DENO_REPORT, BUN_REPORT]) if (existsSync(f)) rmSync(f);
