@@ -12,11 +12,14 @@
 //    on disk) and the files under test/ read-only.
 // 3. Chromium opens the page with a fresh profile; the page runs the suite one
 //    test at a time and hands back every result.
+// 4. The `<script type="module">` page in docs/browser.md is opened as written,
+//    with the built dist/ at the path its import map names, and what it prints
+//    must equal the output shown under it: one more test.
 //
 // Prints each failure, one line per file, then `browser: N passed, N failed`;
 // writes the counts to .browser-report.json (for scripts/test.mjs). Exits 1 on
 // any failure. Usage: node scripts/browser.mjs [--report FILE]
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
@@ -39,6 +42,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 const SUITE_TIMEOUT_MS = 300_000; // the whole run in the page; each test has its own 30 s
+const DOC = 'docs/browser.md';
+const SNIPPET_DIR = '/snippet/'; // the page's folder: its import map points at ./node_modules/headwire/dist/
+const SNIPPET_DIST = `${SNIPPET_DIR}node_modules/headwire/dist/`;
 const reportArg = process.argv.indexOf('--report');
 const REPORT = reportArg > 0 ? process.argv[reportArg + 1] : '.browser-report.json';
 
@@ -87,9 +93,19 @@ async function bundle(files) {
 const PAGE = `<!doctype html><meta charset="utf-8"><title>headwire browser suite</title><script type="module" src="${BUNDLE_PATH}"></script>`;
 const TYPES = { '.json': 'application/json', '.ts': 'text/plain', '.md': 'text/plain', '.js': 'text/javascript' };
 
-/** The page, the bundle, and test/ read-only; nothing else. */
-function serve(code) {
+/** The ```html page in docs/browser.md and the ```text output shown after it. */
+function docSnippet() {
+  const text = readFileSync(join(ROOT, DOC), 'utf8');
+  const html = /```html\n([\s\S]*?)```/.exec(text);
+  const shown = html && /```text\n([\s\S]*?)```/.exec(text.slice(html.index));
+  if (!html || !shown) throw new Error(`${DOC}: no \`\`\`html page followed by its \`\`\`text output`);
+  return { html: html[1], output: shown[1] };
+}
+
+/** The page, the bundle, test/ and the docs page with dist/, read-only; nothing else. */
+function serve(code, snippetHtml) {
   const testDir = join(ROOT, 'test');
+  const distDir = join(ROOT, 'dist');
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const send = (status, type, body) => {
@@ -98,8 +114,9 @@ function serve(code) {
     };
     if (path === '/') return send(200, 'text/html', PAGE);
     if (path === BUNDLE_PATH) return send(200, 'text/javascript', code);
-    const file = normalize(join(ROOT, path));
-    if (!file.startsWith(testDir + sep)) return send(404, 'text/plain', 'not found');
+    if (path === SNIPPET_DIR) return send(200, 'text/html', snippetHtml);
+    const file = path.startsWith(SNIPPET_DIST) ? normalize(join(distDir, path.slice(SNIPPET_DIST.length))) : normalize(join(ROOT, path));
+    if (!file.startsWith(testDir + sep) && !file.startsWith(distDir + sep)) return send(404, 'text/plain', 'not found');
     try {
       send(200, TYPES[extname(file)] ?? 'application/octet-stream', readFileSync(file));
     } catch {
@@ -109,6 +126,27 @@ function serve(code) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** Open the docs page as a user would and compare what it prints with the docs. */
+async function runSnippet(context, url, expected) {
+  const t0 = performance.now();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  let error;
+  try {
+    await page.goto(url, { timeout: 60_000 });
+    const got = await page.locator('#out').textContent({ timeout: 10_000 });
+    if (errors.length > 0) error = `page errors:\n${errors.join('\n')}`;
+    else if (got !== expected) error = `the page printed:\n${got}\nbut ${DOC} shows:\n${expected}`;
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  } finally {
+    await page.close();
+  }
+  const result = { file: DOC, name: 'the <script type="module"> page prints what the docs show', ms: performance.now() - t0 };
+  return error === undefined ? { ...result, state: 'pass' } : { ...result, state: 'fail', error };
+}
+
 async function main() {
   const files = readdirSync(join(ROOT, SUITE_DIR))
     .filter((f) => f.endsWith('.test.ts'))
@@ -116,7 +154,9 @@ async function main() {
     .map((f) => `${SUITE_DIR}/${f}`);
   const code = await bundle(files);
   console.log(`bundled ${files.length} test files (${(code.length / 1024).toFixed(0)} KiB) in ${seconds()} s`);
-  const server = await serve(code);
+  const snippet = docSnippet();
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const server = await serve(code, snippet.html);
   const profile = mkdtempSync(join(tmpdir(), 'headwire-chromium-'));
   let context;
   try {
@@ -142,6 +182,7 @@ async function main() {
     ).catch((e) => {
       throw new Error(`${e.message}${pageErrors.length ? `\npage errors:\n${pageErrors.join('\n')}` : ''}`);
     });
+    results.push(await runSnippet(context, `http://127.0.0.1:${port}${SNIPPET_DIR}`, snippet.output));
     return { results, version };
   } finally {
     await context?.close();

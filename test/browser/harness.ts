@@ -5,6 +5,7 @@
 import {
   ASYMMETRIC_MATCHERS_OBJECT,
   chai,
+  type ExpectStatic,
   getState,
   JestAsymmetricMatchers,
   JestChaiExpect,
@@ -127,16 +128,15 @@ export const beforeEach = (fn: Fn) => void current.beforeEach.push(fn);
 export const afterEach = (fn: Fn) => void current.afterEach.push(fn);
 
 // vitest's createExpect(), without the parts that need its runner (snapshots, poll, soft).
-type Expect = typeof chai.expect & { getState: () => unknown; setState: (s: object) => void };
 export const expect = ((value: unknown, message?: string) => {
-  const { assertionCalls } = getState(expect) as { assertionCalls: number };
+  const { assertionCalls } = getState(expect);
   setState({ assertionCalls: assertionCalls + 1 }, expect);
   return chai.expect(value, message);
-}) as unknown as Expect;
+}) as unknown as ExpectStatic;
 Object.assign(expect, chai.expect);
 Object.assign(expect, (globalThis as Record<symbol, unknown>)[ASYMMETRIC_MATCHERS_OBJECT]);
 expect.getState = () => getState(expect);
-expect.setState = (s: object) => setState(s, expect);
+expect.setState = (s) => setState(s, expect);
 setState({ assertionCalls: 0, isExpectingAssertions: false, expectedAssertionsNumber: null, environment: 'browser' }, expect);
 
 export const vi = new Proxy(
