@@ -181,7 +181,8 @@ function failed(bytes: Uint8Array, kind: HeadKind, lfOnly: boolean, json: boolea
     return 1;
   }
   const out = [summary(e)];
-  if (e.offset !== undefined && bytes.length > 0) out.push(excerpt(bytes, e.offset));
+  // No excerpt when no head began: there is no offending line, only empty ones.
+  if (e.offset !== undefined && e.code !== 'EPIPE') out.push(excerpt(bytes, e.offset));
   for (const h of hints) out.push(`hint: ${h}`);
   if (events.length > 0) {
     out.push(e.code === 'ECONNRESET' ? NOT_ACCEPTED_INCOMPLETE : NOT_ACCEPTED);

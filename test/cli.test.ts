@@ -223,9 +223,10 @@ describe('headwire decode: errors', () => {
     );
   });
 
-  it('says an empty input holds no head', () => {
-    const r = run(['decode']);
-    expect(r).toEqual({ status: 1, stdout: '', stderr: 'no head: the input ended before a start line began\n' });
+  it('says an empty input, or one of empty lines only, holds no head', () => {
+    const expected = { status: 1, stdout: '', stderr: 'no head: the input ended before a start line began\n' };
+    expect(run(['decode'])).toEqual(expected);
+    expect(run(['decode'], '\r\n\r\n')).toEqual(expected);
   });
 
   it('reports a response error without a status hint', () => {
