@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: type-check, build, then the suites under vitest (Node), the real
-// Deno binary and Bun. Each runner writes a machine-readable report; the last
+// Deno binary, Bun and headless Chromium. Each runner writes a machine-readable report; the last
 // line printed is the plain `N passed, N failed` that CI reads. Exits non-zero
 // when any step fails.
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 const VITEST_REPORT = '.vitest-report.json';
 const DENO_REPORT = '.deno-report.xml';
 const BUN_REPORT = '.bun-report.xml';
+const BROWSER_REPORT = '.browser-report.json';
 const CODEC_TESTS = 'test/codec';
 const DENO_INTEROP_TESTS = 'test/deno'; // Deno-only: Deno.connect, Deno.serve, Deno.listen, fetch on loopback
 
@@ -43,6 +44,13 @@ const steps = [
     args: ['test', '--reporter=junit', `--reporter-outfile=${BUN_REPORT}`, CODEC_TESTS],
     report: () => junit(BUN_REPORT),
   },
+  {
+    // test/codec in headless Chromium (Debian's chromium, driven by playwright-core)
+    name: 'browser',
+    cmd: process.execPath,
+    args: ['scripts/browser.mjs', '--report', BROWSER_REPORT],
+    report: () => JSON.parse(readFileSync(BROWSER_REPORT, 'utf8')),
+  },
 ];
 
 /**
@@ -70,7 +78,7 @@ const lines = [];
 let passed = 0;
 let failed = 0;
 for (const step of steps) {
-  for (const f of [VITEST_REPORT, DENO_REPORT, BUN_REPORT]) rmSync(f, { force: true });
+  for (const f of [VITEST_REPORT, DENO_REPORT, BUN_REPORT, BROWSER_REPORT]) rmSync(f, { force: true });
   console.log(`\n> ${step.name}: ${step.cmd} ${step.args.join(' ')}`);
   const r = spawnSync(step.cmd, step.args, { stdio: 'inherit' });
   let counts = { passed: 0, failed: 0 };
@@ -85,10 +93,12 @@ for (const step of steps) {
   if (r.status !== 0 && counts.failed === 0) counts.failed = 1;
   passed += counts.passed;
   failed += counts.failed;
-  lines.push(`${step.name}: ${counts.passed} passed, ${counts.failed} failed${r.status === 0 ? '' : ` (exit ${r.status ?? r.signal})`}`);
+  const exit = r.status === 0 ? '' : ` (exit ${r.status ?? r.signal})`;
+  // A step that runs no tests (typecheck, build) says ok or failed, not `0 passed`.
+  lines.push(step.report ? `${step.name}: ${counts.passed} passed, ${counts.failed} failed${exit}` : `${step.name}: ${r.status === 0 ? 'ok' : 'failed'}${exit}`);
   if (step.name === 'build' && r.status !== 0) break;
 }
-for (const f of [VITEST_REPORT, DENO_REPORT, BUN_REPORT]) if (existsSync(f)) rmSync(f);
+for (const f of [VITEST_REPORT, DENO_REPORT, BUN_REPORT, BROWSER_REPORT]) if (existsSync(f)) rmSync(f);
 console.log(`\n${lines.join('\n')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
