@@ -29,23 +29,25 @@ import { type ResolvedBodyOptions, bodyTooLarge } from './body-options.ts';
 // States are named for what the reader waits for.
 const S_SIZE_START = 0; //       the first HEXDIG of a chunk-size
 const S_SIZE = 1; //             more HEXDIG, or what ends the size
-const S_EXT_SEMI = 2; //         BWS before ";" (after the size or an extension)
-const S_EXT_NAME_START = 3; //   BWS after ";", then the extension name
-const S_EXT_NAME = 4; //         the rest of the name
-const S_EXT_NAME_END = 5; //     BWS after the name, then "=" or ";"
-const S_EXT_VALUE_START = 6; //  BWS after "=", then a token or a quoted-string
-const S_EXT_TOKEN = 7; //        the rest of a token value
-const S_EXT_QUOTED = 8; //       inside a quoted-string value
-const S_EXT_QUOTED_PAIR = 9; //  the octet after a backslash
-const S_EXT_VALUE_END = 10; //   after a value: BWS, ";" or the line end
-const S_SIZE_LF = 11; //         the LF after the size line's CR
-const S_DATA = 12; //            chunk data (counted down by took(), not scanned)
-const S_DATA_CR = 13; //         the CR after chunk data
-const S_DATA_LF = 14; //         the LF after chunk data
-const S_LAST = 15; //            after the last-chunk line: the final CRLF or a trailer field
-const S_END_LF = 16; //          the LF of the final blank line
-const S_TRAILERS = 17; //        the trailer section (handed to trailers.ts)
-const S_END = 18; //             nothing: the body is complete
+// S_SIZE_BWS..S_EXT_VALUE_END read chunk-ext: their bytes count toward maxChunkExtensions.
+const S_SIZE_BWS = 2; //         BWS after the size: only ";" may follow
+const S_EXT_SEMI = 3; //         BWS after an extension value: only ";" may follow
+const S_EXT_NAME_START = 4; //   BWS after ";", then the extension name
+const S_EXT_NAME = 5; //         the rest of the name
+const S_EXT_NAME_END = 6; //     BWS after the name, then "=" or ";"
+const S_EXT_VALUE_START = 7; //  BWS after "=", then a token or a quoted-string
+const S_EXT_TOKEN = 8; //        the rest of a token value
+const S_EXT_QUOTED = 9; //       inside a quoted-string value
+const S_EXT_QUOTED_PAIR = 10; // the octet after a backslash
+const S_EXT_VALUE_END = 11; //   after a value: BWS, ";" or the line end
+const S_SIZE_LF = 12; //         the LF after the size line's CR
+const S_DATA = 13; //            chunk data (counted down by took(), not scanned)
+const S_DATA_CR = 14; //         the CR after chunk data
+const S_DATA_LF = 15; //         the LF after chunk data
+const S_LAST = 16; //            after the last-chunk line: the final CRLF or a trailer field
+const S_END_LF = 17; //          the LF of the final blank line
+const S_TRAILERS = 18; //        the trailer section (handed to trailers.ts)
+const S_END = 19; //             nothing: the body is complete
 
 /** What the reader waits for, as BodyDecoder needs to know it. */
 export type ChunkedPhase = 'framing' | 'data' | 'trailers' | 'end';
@@ -115,7 +117,7 @@ export class ChunkedReader {
     this.#lineStart = i;
     while (i < e) {
       c = buf[i]!;
-      if (state >= S_EXT_SEMI && state <= S_EXT_VALUE_END && c !== CR && c !== LF) this.#countExtension(buf, base, i);
+      if (state >= S_SIZE_BWS && state <= S_EXT_VALUE_END && c !== CR && c !== LF) this.#countExtension(buf, base, i);
       switch (state) {
         case S_SIZE_START: {
           if (!HEXDIG[c]) {
@@ -148,7 +150,7 @@ export class ChunkedReader {
           this.#declared += size;
           if (c === SEMICOLON || c === SP || c === HTAB) {
             this.#countExtension(buf, base, i);
-            state = c === SEMICOLON ? S_EXT_NAME_START : S_EXT_SEMI;
+            state = c === SEMICOLON ? S_EXT_NAME_START : S_SIZE_BWS;
             i++;
             continue;
           }
@@ -159,6 +161,14 @@ export class ChunkedReader {
             continue;
           }
           throw this.#error(buf, base, i, 'EPROTO', 'chunk-size', 'Invalid byte in chunk size');
+        }
+        case S_SIZE_BWS: {
+          // "5 \r\n": BWS is part of chunk-ext, so whitespace after the size
+          // must lead to a ";"; otherwise the size itself is malformed.
+          if (c === SEMICOLON) state = S_EXT_NAME_START;
+          else if (c !== SP && c !== HTAB) throw this.#error(buf, base, i, 'EPROTO', 'chunk-size', "Whitespace after chunk size without ';'");
+          i++;
+          continue;
         }
         case S_EXT_SEMI: {
           if (c === SEMICOLON) state = S_EXT_NAME_START;
