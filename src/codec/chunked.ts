@@ -52,8 +52,55 @@ const S_END = 19; //             nothing: the body is complete
 /** What the reader waits for, as BodyDecoder needs to know it. */
 export type ChunkedPhase = 'framing' | 'data' | 'trailers' | 'end';
 
+const NOT_CRLF_AFTER_DATA = 'Chunk data not followed by CRLF';
+const BAD_SIZE_BYTE = 'Invalid byte in chunk size';
+
 /** 2^49: a size at least this large overflows 2^53-1 with one more hex digit. */
 const SIZE_SHIFT_LIMIT = 2 ** 49;
+
+// chunk-ext as data: for each state from S_SIZE_BWS to S_EXT_VALUE_END, the
+// state each byte leads to, EXT_EOL for a line end (CR or LF), EXT_ERROR for
+// a byte the grammar (quoted at the top) does not allow there.
+//   chunk-ext     = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+//   chunk-ext-val = token / quoted-string
+//   quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE
+const EXT_EOL = 254;
+const EXT_ERROR = 255;
+const EXT_NEXT: Uint8Array[] = [];
+/** The message for a byte that has no transition, per extension state. */
+const EXT_ERROR_WHY: string[] = [];
+{
+  const BWS = [SP, HTAB];
+  const EOL = [CR, LF];
+  const row = (state: number, why: string, ...moves: Array<[bytes: number[] | Uint8Array, next: number]>): void => {
+    const t = new Uint8Array(256).fill(EXT_ERROR);
+    for (const [set, next] of moves) {
+      if (set instanceof Uint8Array) for (let b = 0; b < 256; b++) if (set[b]) t[b] = next;
+      if (Array.isArray(set)) for (const b of set) t[b] = next;
+    }
+    EXT_NEXT[state - S_SIZE_BWS] = t;
+    EXT_ERROR_WHY[state - S_SIZE_BWS] = why;
+  };
+  const afterValue: Array<[number[], number]> = [[BWS, S_EXT_SEMI], [[SEMICOLON], S_EXT_NAME_START], [EOL, EXT_EOL]];
+  row(S_SIZE_BWS, "Whitespace after chunk size without ';'", [BWS, S_SIZE_BWS], [[SEMICOLON], S_EXT_NAME_START]);
+  row(S_EXT_SEMI, "Expected ';' after whitespace in chunk extensions", [BWS, S_EXT_SEMI], [[SEMICOLON], S_EXT_NAME_START]);
+  row(S_EXT_NAME_START, 'Invalid byte at the start of a chunk extension name', [BWS, S_EXT_NAME_START], [TCHAR, S_EXT_NAME]);
+  row(
+    S_EXT_NAME,
+    'Invalid byte in chunk extension name',
+    [TCHAR, S_EXT_NAME],
+    [BWS, S_EXT_NAME_END],
+    [[EQUALS], S_EXT_VALUE_START],
+    [[SEMICOLON], S_EXT_NAME_START],
+    [EOL, EXT_EOL],
+  );
+  row(S_EXT_NAME_END, "Expected '=' or ';' after whitespace in chunk extension", [BWS, S_EXT_NAME_END], [[EQUALS], S_EXT_VALUE_START], [[SEMICOLON], S_EXT_NAME_START]);
+  row(S_EXT_VALUE_START, 'Invalid byte at the start of a chunk extension value', [BWS, S_EXT_VALUE_START], [[DQUOTE], S_EXT_QUOTED], [TCHAR, S_EXT_TOKEN]);
+  row(S_EXT_TOKEN, 'Invalid byte after chunk extension value', [TCHAR, S_EXT_TOKEN], ...afterValue);
+  row(S_EXT_QUOTED, 'Invalid byte in quoted chunk extension value', [QDTEXT, S_EXT_QUOTED], [[DQUOTE], S_EXT_VALUE_END], [[BACKSLASH], S_EXT_QUOTED_PAIR]);
+  row(S_EXT_QUOTED_PAIR, 'Invalid byte after backslash in chunk extension value', [FIELD_VALUE_CHAR, S_EXT_QUOTED]);
+  row(S_EXT_VALUE_END, 'Invalid byte after chunk extension value', ...afterValue);
+}
 
 /**
  * The chunked framing state machine. BodyDecoder owns the bytes: it calls
@@ -121,7 +168,7 @@ export class ChunkedReader {
       switch (state) {
         case S_SIZE_START: {
           if (!HEXDIG[c]) {
-            const why = c === CR || c === LF ? 'Missing chunk size' : c === SP || c === HTAB ? 'Whitespace before chunk size' : 'Invalid byte in chunk size';
+            const why = c === CR || c === LF ? 'Missing chunk size' : c === SP || c === HTAB ? 'Whitespace before chunk size' : BAD_SIZE_BYTE;
             throw this.#error(buf, base, i, 'EPROTO', 'chunk-size', why);
           }
           this.#lineStart = i;
@@ -160,89 +207,7 @@ export class ChunkedReader {
             if (state === S_DATA) break;
             continue;
           }
-          throw this.#error(buf, base, i, 'EPROTO', 'chunk-size', 'Invalid byte in chunk size');
-        }
-        case S_SIZE_BWS: {
-          // "5 \r\n": BWS is part of chunk-ext, so whitespace after the size
-          // must lead to a ";"; otherwise the size itself is malformed.
-          if (c === SEMICOLON) state = S_EXT_NAME_START;
-          else if (c !== SP && c !== HTAB) throw this.#error(buf, base, i, 'EPROTO', 'chunk-size', "Whitespace after chunk size without ';'");
-          i++;
-          continue;
-        }
-        case S_EXT_SEMI: {
-          if (c === SEMICOLON) state = S_EXT_NAME_START;
-          else if (c !== SP && c !== HTAB) throw this.#extError(buf, base, i, "Expected ';' after whitespace in chunk extensions");
-          i++;
-          continue;
-        }
-        case S_EXT_NAME_START: {
-          if (TCHAR[c]) state = S_EXT_NAME;
-          else if (c !== SP && c !== HTAB) throw this.#extError(buf, base, i, 'Invalid byte at the start of a chunk extension name');
-          i++;
-          continue;
-        }
-        case S_EXT_NAME: {
-          if (TCHAR[c]) {
-            i++;
-            continue;
-          }
-          if (c === SP || c === HTAB) state = S_EXT_NAME_END;
-          else if (c === EQUALS) state = S_EXT_VALUE_START;
-          else if (c === SEMICOLON) state = S_EXT_NAME_START;
-          else if (c === CR || c === LF) {
-            state = this.#lineEnd(buf, base, i, S_SIZE_LF);
-            i++;
-            if (state === S_DATA) break;
-            continue;
-          } else throw this.#extError(buf, base, i, 'Invalid byte in chunk extension name');
-          i++;
-          continue;
-        }
-        case S_EXT_NAME_END: {
-          if (c === EQUALS) state = S_EXT_VALUE_START;
-          else if (c === SEMICOLON) state = S_EXT_NAME_START;
-          else if (c !== SP && c !== HTAB) throw this.#extError(buf, base, i, "Expected '=' or ';' after whitespace in chunk extension");
-          i++;
-          continue;
-        }
-        case S_EXT_VALUE_START: {
-          if (c === DQUOTE) state = S_EXT_QUOTED;
-          else if (TCHAR[c]) state = S_EXT_TOKEN;
-          else if (c !== SP && c !== HTAB) throw this.#extError(buf, base, i, 'Invalid byte at the start of a chunk extension value');
-          i++;
-          continue;
-        }
-        case S_EXT_TOKEN:
-          if (TCHAR[c]) {
-            i++;
-            continue;
-          }
-        // falls through: the token ended
-        case S_EXT_VALUE_END: {
-          if (c === SP || c === HTAB) state = S_EXT_SEMI;
-          else if (c === SEMICOLON) state = S_EXT_NAME_START;
-          else if (c === CR || c === LF) {
-            state = this.#lineEnd(buf, base, i, S_SIZE_LF);
-            i++;
-            if (state === S_DATA) break;
-            continue;
-          } else throw this.#extError(buf, base, i, 'Invalid byte after chunk extension value');
-          i++;
-          continue;
-        }
-        case S_EXT_QUOTED: {
-          if (c === DQUOTE) state = S_EXT_VALUE_END;
-          else if (c === BACKSLASH) state = S_EXT_QUOTED_PAIR;
-          else if (!QDTEXT[c]) throw this.#extError(buf, base, i, 'Invalid byte in quoted chunk extension value');
-          i++;
-          continue;
-        }
-        case S_EXT_QUOTED_PAIR: {
-          if (!FIELD_VALUE_CHAR[c]) throw this.#extError(buf, base, i, 'Invalid byte after backslash in chunk extension value');
-          state = S_EXT_QUOTED;
-          i++;
-          continue;
+          throw this.#error(buf, base, i, 'EPROTO', 'chunk-size', BAD_SIZE_BYTE);
         }
         case S_SIZE_LF:
         case S_END_LF: {
@@ -263,12 +228,12 @@ export class ChunkedReader {
           else if (c === LF && o.lfOnly) {
             state = S_SIZE_START;
             this.#lineStart = i + 1;
-          } else throw this.#error(buf, base, i, 'EPROTO', 'chunk-data', 'Chunk data not followed by CRLF');
+          } else throw this.#error(buf, base, i, 'EPROTO', 'chunk-data', NOT_CRLF_AFTER_DATA);
           i++;
           continue;
         }
         case S_DATA_LF: {
-          if (c !== LF) throw this.#error(buf, base, i, 'EPROTO', 'chunk-data', 'Chunk data not followed by CRLF');
+          if (c !== LF) throw this.#error(buf, base, i, 'EPROTO', 'chunk-data', NOT_CRLF_AFTER_DATA);
           state = S_SIZE_START;
           i++;
           this.#lineStart = i;
@@ -291,8 +256,25 @@ export class ChunkedReader {
           state = S_TRAILERS;
           break;
         }
-        default:
-          break;
+        default: {
+          if (state > S_EXT_VALUE_END) break; // S_DATA, S_TRAILERS, S_END: not scanned here
+          // chunk-ext, by the transition table.
+          const next = EXT_NEXT[state - S_SIZE_BWS]![c]!;
+          if (next === EXT_EOL) {
+            state = this.#lineEnd(buf, base, i, S_SIZE_LF);
+            i++;
+            if (state === S_DATA) break;
+            continue;
+          }
+          if (next === EXT_ERROR) {
+            // "5 \r\n": whitespace after the size that no ";" follows makes the size malformed.
+            const rule = state === S_SIZE_BWS ? 'chunk-size' : 'chunk-ext';
+            throw this.#error(buf, base, i, 'EPROTO', rule, EXT_ERROR_WHY[state - S_SIZE_BWS]!);
+          }
+          state = next;
+          i++;
+          continue;
+        }
       }
       break;
     }
@@ -320,10 +302,6 @@ export class ChunkedReader {
     if (++this.#ext <= max) return;
     const why = `Chunk extensions longer than ${max} bytes in this body (maxChunkExtensions)`;
     throw this.#error(buf, base, i, 'EMSGSIZE', 'chunk-extensions-too-large', why, 413);
-  }
-
-  #extError(buf: Uint8Array, base: number, i: number, why: string): HttpError {
-    return this.#error(buf, base, i, 'EPROTO', 'chunk-ext', why);
   }
 
   /**
