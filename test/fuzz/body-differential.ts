@@ -16,7 +16,9 @@ export const BODY_CLASSES = {
   'chunk-ext-bws':
     'BWS in chunk extensions ("5 ;a", "5; a", "5;a = b"): RFC 9112 §7.1.1 allows it and headwire accepts it (DESIGN.md: "BWS around ; and ="); strict llhttp rejects any whitespace there',
   'chunk-ext-empty':
-    'An empty extension name or value ("5;=b", "5;a="): headwire rejects it (chunk-ext-name = token, chunk-ext-val = token / quoted-string); llhttp accepts',
+    'An empty extension name or value ("5;=b", "5;;a", "5;a="): headwire rejects it (chunk-ext-name = token, chunk-ext-val = token / quoted-string); llhttp accepts',
+  'chunk-ext-token-quote':
+    'A DQUOTE right after token characters in an extension value ("5;a=0\"x\""): headwire rejects it (chunk-ext-val is a token or a quoted-string, not both); llhttp accepts',
   'chunk-size-over-2^53':
     'A chunk size above 2^53-1 but below 2^64: headwire rejects it (DESIGN.md: "at most 2^53-1", rule chunk-size); llhttp counts in 64 bits and waits for the data',
   'chunk-ext-limit':
@@ -102,13 +104,17 @@ function extensionHasBws(b: Uint8Array, at: number): boolean {
   return ws && (semicolon || e === b.length);
 }
 
-/** headwire's error byte is "=" right after ";" (no name), or ends a value right after "=" (no value). */
+/** headwire's error byte ends a name right after ";" (no name), or a value right after "=" (no value). */
 function emptyExtensionAt(b: Uint8Array, at: number): boolean {
   const c = b[at];
   const prev = b[at - 1];
-  if (c === 0x3d && prev === 0x3b) return true;
-  return prev === 0x3d && (c === CR || c === LF || c === 0x3b);
+  const ends = c === CR || c === LF || c === 0x3b;
+  return (prev === 0x3b && (ends || c === 0x3d)) || (prev === 0x3d && ends);
 }
+
+const TOKEN_CHARS = "!#$%&'*+-.^_`|~";
+const isTchar = (c: number | undefined): boolean =>
+  c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || TOKEN_CHARS.includes(String.fromCharCode(c)));
 
 /** headwire's error byte lies in a run of hex digits whose value is above 2^53-1 and below 2^64. */
 function sizeOver53At(b: Uint8Array, at: number): boolean {
@@ -144,6 +150,7 @@ function classify(b: Uint8Array, hw: HeadwireBodyOutcome, ll: LlhttpBodyOutcome)
   if (hw.verdict === 'reject' && (ll.verdict !== 'reject' || ll.offset! > hw.offset!)) {
     const at = hw.offset!;
     if (hw.rule === 'chunk-ext' && emptyExtensionAt(b, at)) return 'chunk-ext-empty';
+    if (hw.rule === 'chunk-ext' && b[at] === 0x22 && isTchar(b[at - 1])) return 'chunk-ext-token-quote';
     if (hw.rule === 'chunk-size' && sizeOver53At(b, at)) return 'chunk-size-over-2^53';
     if (hw.rule === 'chunk-extensions-too-large') return 'chunk-ext-limit';
     return null;
