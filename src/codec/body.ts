@@ -24,8 +24,8 @@ const EMPTY = new Uint8Array(0);
  * - `none` (and `upgrade`): `end` at once; every byte received is rest().
  * - `length`: exactly `length` bytes, then `end`. EOF first is `ECONNRESET`.
  * - `close`: every byte until end() (EOF), then `end`.
- * - `chunked`: the chunked coding, strictly (see chunked.ts and the README
- *   of bodies, docs/bodies.md), trailer fields as `trailer` events before `end`.
+ * - `chunked`: the chunked coding, strictly (chunked.ts; docs/bodies.md),
+ *   trailer fields as `trailer` events before `end`.
  *
  * Errors are `HttpError`s with `offset` counted from the first body byte:
  * `EPROTO` (rules `chunk-size`, `chunk-ext`, `chunk-data`, `bare-cr`,
