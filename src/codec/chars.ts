@@ -53,3 +53,19 @@ export const LF = 0x0a;
 export const SP = 0x20;
 export const HTAB = 0x09;
 export const COLON = 0x3a;
+
+// RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and
+// RFC 5234 §2.3 makes quoted ABNF strings case-insensitive, so a-f too.
+// RFC 9112 §7.1: chunk-size = 1*HEXDIG. The value of each is in HEX_VALUE.
+export const HEXDIG = byteTable(DIGIT, [0x41, 0x46], [0x61, 0x66]);
+export const HEX_VALUE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) if (HEXDIG[b]) HEX_VALUE[b] = b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x61 + 10;
+
+// RFC 9110 §5.6.4: qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+// (FIELD_VALUE_CHAR without DQUOTE and backslash); a quoted-pair's second
+// octet is any FIELD_VALUE_CHAR.
+export const QDTEXT = byteTable('\t !', [0x23, 0x5b], [0x5d, 0x7e], OBS_TEXT);
+export const DQUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const SEMICOLON = 0x3b;
+export const EQUALS = 0x3d;

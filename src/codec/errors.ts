@@ -2,10 +2,11 @@
  * Error codes, named after the errno values libdill's `http_*` calls return.
  *
  * - `EPROTO`: the peer sent bytes the grammar does not allow
- * - `EMSGSIZE`: a head exceeds a limit (`maxHeadSize`, `maxFields`, `storage`)
+ * - `EMSGSIZE`: a head or body exceeds a limit (`maxHeadSize`, `maxFields`, `storage`,
+ *   `maxBodySize`, `maxChunkExtensions`, `maxTrailerSize`, `maxTrailerFields`)
  * - `EINVAL`: a bad argument to a command (encoder) or a call made at the wrong time
  * - `EPIPE`: no more to read or write (the head is finished, or the peer closed cleanly)
- * - `ECONNRESET`: the peer closed in the middle of a head
+ * - `ECONNRESET`: the peer closed in the middle of a head or a body
  * - `ETIMEDOUT`, `ECANCELED`, `EBADF`, `ENOTSUP`: used by the adapters
  */
 export type ErrorCode =
@@ -19,8 +20,8 @@ export type ErrorCode =
   | 'EBADF'
   | 'ENOTSUP';
 
-/** The response a server should send when a request head fails to decode. */
-export type StatusHint = 400 | 414 | 431 | 505;
+/** The response a server should send when a request head or body fails to decode. */
+export type StatusHint = 400 | 413 | 414 | 431 | 505;
 
 export interface HttpErrorDetails {
   /** Absolute byte offset of the offending byte in the stream (decode errors). */

@@ -51,3 +51,30 @@ export type NeedData = typeof NEED_DATA;
 
 /** Which side of a head the decoder reads. */
 export type HeadKind = 'request' | 'response';
+
+/**
+ * Body bytes: a view of bytes passed to `BodyDecoder.receive()`, never a copy
+ * and never empty. It stays valid as long as the caller leaves those bytes alone.
+ */
+export interface DataEvent {
+  type: 'data';
+  bytes: Uint8Array;
+}
+
+/** One trailer field line of a chunked body (names keep their case; values have OWS trimmed). */
+export interface TrailerEvent {
+  type: 'trailer';
+  name: string;
+  value: string;
+}
+
+/** The body is complete; `BodyDecoder.rest()` holds the bytes after it. */
+export interface EndEvent {
+  type: 'end';
+}
+
+/**
+ * What `BodyDecoder` yields, in wire order: `data` events, then (chunked only)
+ * `trailer` events, then one `end`.
+ */
+export type BodyEvent = DataEvent | TrailerEvent | EndEvent;

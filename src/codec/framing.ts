@@ -8,7 +8,15 @@
 // the Transfer-Encoding and Content-Length field lines in order, and the
 // ASCII case-insensitive names; never on other fields, on the case of a name,
 // or on anything outside ASCII being case-folded.
-import { FIELD_VALUE_CHAR, OWS_CHAR, TCHAR } from './chars.ts';
+//
+// Proxies: re-serialise, never forward. A proxy that decodes a chunked body
+// with BodyDecoder and forwards it must write its own framing (a BodyEncoder
+// over the framing of the head it sends), not copy the received
+// Transfer-Encoding and Content-Length lines. RFC 9110 §5.6.1 makes
+// "chunked," (an empty list element) valid and we accept it, but llhttp and
+// h11 reject it: forwarded as is, it is refused by the next hop at best and
+// read differently by it at worst.
+import { BACKSLASH, DQUOTE, EQUALS, FIELD_VALUE_CHAR, OWS_CHAR, SEMICOLON, TCHAR } from './chars.ts';
 import { HttpError, escapeByteString, hexByte } from './errors.ts';
 import type { HeadKind, HttpVersion } from './events.ts';
 
@@ -21,6 +29,11 @@ import type { HeadKind, HttpVersion } from './events.ts';
  * - `close`: a response whose body runs until the server closes the
  *   connection; never reuse the connection. A 2xx answer to CONNECT is
  *   `close` too: every byte after the head belongs to the tunnel.
+ * - `upgrade`: a 101 (Switching Protocols) response. The message has no body
+ *   and the connection now belongs to the protocol named in its `Upgrade`
+ *   field, in both directions, from the byte after the blank line: hand the
+ *   connection over (`HttpSocket.detach()`, or `BodyDecoder.rest()` after its
+ *   immediate `end`) and never read another HTTP message from it.
  *
  * @example
  * ```ts
@@ -32,7 +45,8 @@ export type Framing =
   | { type: 'none' }
   | { type: 'length'; length: number }
   | { type: 'chunked' }
-  | { type: 'close' };
+  | { type: 'close' }
+  | { type: 'upgrade' };
 
 /**
  * What framing needs besides the fields.
@@ -40,14 +54,17 @@ export type Framing =
  * @example
  * ```ts
  * const ctx: FramingContext = { version: '1.1', requestMethod: 'HEAD', status: 200 };
+ * const req: FramingContext = { version: '1.1', requestMethod: 'CONNECT' }; // a request's own method
  * ```
  */
 export interface FramingContext {
   /** The HTTP version of this message (from its request or status line). */
   version: HttpVersion;
   /**
-   * Responses: the method of the request this answers. Only `HEAD` and
-   * `CONNECT` matter, compared case-sensitively (methods are, RFC 9110 §9.1).
+   * Responses: the method of the request this answers; requests: the
+   * request's own method. Compared case-sensitively (methods are, RFC 9110
+   * §9.1). Only these matter: a response to `HEAD` has no body, a 2xx response
+   * to `CONNECT` is a tunnel, and a `CONNECT` request has no content.
    */
   requestMethod?: string;
   /** Responses: the status code (100–599). Required for responses, ignored for requests. */
@@ -63,10 +80,6 @@ export interface FramingContext {
 const MAX_CONTENT_LENGTH = Number.MAX_SAFE_INTEGER;
 
 const COMMA = 0x2c;
-const SEMICOLON = 0x3b;
-const EQUALS = 0x3d;
-const DQUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 /**
  * The body framing of a message (RFC 9112 §6.3), from the fields of its head.
@@ -109,7 +122,15 @@ export function framing(
     throw new HttpError('EINVAL', `Version must be '1.0' or '1.1', got ${String(version)}`, { rule: 'version' });
   }
 
-  if (kind === 'response') {
+  if (kind === 'request') {
+    // RFC 9110 §9.3.6: "A CONNECT request message does not have content";
+    // what follows its head is tunnel data once a 2xx answer is sent. Its
+    // Content-Length and Transfer-Encoding frame nothing and are not
+    // validated, as llhttp does (it stops parsing at a CONNECT head). A server
+    // that refuses the CONNECT must close the connection: a client may already
+    // have sent tunnel bytes, which are not a next request.
+    if (context.requestMethod === 'CONNECT') return { type: 'none' };
+  } else {
     const status = context.status;
     // RFC 9110 §15: status codes are 100–599 (the decoder delivers nothing else).
     if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
@@ -121,6 +142,10 @@ export function framing(
     // response, ends at the blank line whatever its fields say (a HEAD or 304
     // response's Content-Length describes another message's body). Not
     // validated either: the fields do not frame anything here.
+    // RFC 9110 §15.2.2: after a 101 the connection speaks the protocol the
+    // Upgrade field names, starting right after the blank line; not `none`,
+    // which would have the caller read the next HTTP response there.
+    if (status === 101) return { type: 'upgrade' };
     if (context.requestMethod === 'HEAD') return { type: 'none' };
     // RFC 9112 §6.3 item 2, RFC 9110 §9.3.6: any 2xx answer to CONNECT turns
     // the connection into a tunnel right after the blank line, and its
@@ -183,6 +208,55 @@ export function framing(
   // RFC 9112 §6.3 item 6: a request with neither has no body; item 8: a
   // response with neither is read until the server closes the connection.
   return kind === 'request' ? { type: 'none' } : { type: 'close' };
+}
+
+/**
+ * Whether the connection stays open after this message (RFC 9112 §9.3), from
+ * its version and its `Connection` field lines: HTTP/1.1 persists unless a
+ * `close` option is listed; HTTP/1.0 persists only when `keep-alive` is listed
+ * and `close` is not. Connection is a comma-separated list of tokens (RFC 9110
+ * §7.6.1), over every Connection line, compared ASCII case-insensitively, OWS
+ * and empty elements ignored; other fields are ignored. A message framed
+ * `close` (or `upgrade`) ends the connection whatever this says, and a server
+ * answering a 1.0 request that asked for keep-alive must send `Connection:
+ * keep-alive` itself.
+ *
+ * Throws `HttpError` `EINVAL` (rule `version`) for a version other than '1.0'
+ * or '1.1'.
+ *
+ * @example
+ * ```ts
+ * keepAlive('1.1', [{ name: 'Host', value: 'a' }]); // true
+ * keepAlive('1.1', [{ name: 'Connection', value: 'Upgrade, close' }]); // false
+ * keepAlive('1.0', [{ name: 'connection', value: 'Keep-Alive' }]); // true
+ * keepAlive('1.0', []); // false
+ * ```
+ */
+export function keepAlive(version: HttpVersion, fields: ReadonlyArray<{ name: string; value: string }>): boolean {
+  if (version !== '1.0' && version !== '1.1') {
+    throw new HttpError('EINVAL', `Version must be '1.0' or '1.1', got ${String(version)}`, { rule: 'version' });
+  }
+  let close = false;
+  let keep = false;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (!asciiNameIs(f.name, 'connection')) continue;
+    const v = f.value;
+    const n = v.length;
+    let at = 0;
+    while (at < n) {
+      // One list element: from `at` to the next comma, OWS trimmed.
+      let end = at;
+      while (end < n && v.charCodeAt(end) !== COMMA) end++;
+      const from = skipOws(v, at);
+      let to = end;
+      while (to > from && OWS_CHAR[v.charCodeAt(to - 1)] === 1) to--;
+      if (asciiEqualsAt(v, from, to, 'close')) close = true;
+      else if (asciiEqualsAt(v, from, to, 'keep-alive')) keep = true;
+      at = end + 1;
+    }
+  }
+  return !close && (version === '1.1' || keep);
 }
 
 /** `name` equals `lower` (lowercase ASCII) when ASCII letters A–Z are folded, and nothing else. */

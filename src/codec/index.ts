@@ -2,7 +2,10 @@ export { HeadDecoder } from './decoder.ts';
 export { HeadEncoder } from './encoder.ts';
 export { type ErrorCode, HttpError, type HttpErrorDetails, type StatusHint, escapeBytes, escapeByteString } from './errors.ts';
 export {
+  type BodyEvent,
+  type DataEvent,
   type DoneEvent,
+  type EndEvent,
   type FieldEvent,
   type HeadEvent,
   type HeadKind,
@@ -11,9 +14,18 @@ export {
   type NeedData,
   type RequestEvent,
   type StatusEvent,
+  type TrailerEvent,
 } from './events.ts';
 export { DEFAULT_MAX_FIELDS, DEFAULT_MAX_HEAD_SIZE, type DecoderOptions } from './options.ts';
 export { type ByteStringDecoder, setByteStringDecoder } from './latin1.ts';
 export { parseHead } from './parse.ts';
 export { scanHead, spanArrayLength } from './spans.ts';
-export { type Framing, type FramingContext, framing } from './framing.ts';
+export { type Framing, type FramingContext, framing, keepAlive } from './framing.ts';
+export { BodyDecoder } from './body.ts';
+export { BodyEncoder } from './body-encoder.ts';
+export {
+  type BodyDecoderOptions,
+  DEFAULT_MAX_CHUNK_EXTENSIONS,
+  DEFAULT_MAX_TRAILER_FIELDS,
+  DEFAULT_MAX_TRAILER_SIZE,
+} from './body-options.ts';

@@ -57,7 +57,7 @@ export interface ResolvedOptions {
 export const DEFAULT_MAX_HEAD_SIZE = 16 * 1024;
 export const DEFAULT_MAX_FIELDS = 100;
 
-function positiveInteger(name: string, v: unknown, fallback: number): number {
+export function positiveInteger(name: string, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
     throw new HttpError('EINVAL', `Option ${name} must be a non-negative integer, got ${String(v)}`, { rule: name });

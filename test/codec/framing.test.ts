@@ -36,6 +36,7 @@ const CL = 'Content-Length';
 const NONE: Framing = { type: 'none' };
 const CHUNKED: Framing = { type: 'chunked' };
 const CLOSE: Framing = { type: 'close' };
+const UPGRADE: Framing = { type: 'upgrade' };
 const LEN = (length: number): Framing => ({ type: 'length', length });
 const V10: Partial<FramingContext> = { version: '1.0' };
 
@@ -125,7 +126,8 @@ const accepted: Case[] = [
     expect: NONE,
   },
   { why: 'a 100 Continue has no body', kind: 'response', fields: [[CL, '5']], context: { status: 100 }, expect: NONE },
-  { why: 'a 101 has no body (the protocol switch is the caller\'s)', kind: 'response', fields: [[TE, 'chunked']], context: { status: 101 }, expect: NONE },
+  { why: 'a 101 hands the connection to another protocol: upgrade, not none (RFC 9110 §15.2.2)', kind: 'response', fields: [[TE, 'chunked']], context: { status: 101 }, expect: UPGRADE },
+  { why: 'a 101 is upgrade even to HEAD: the protocol switch does not depend on the method', kind: 'response', fields: [[CL, '5']], context: { status: 101, requestMethod: 'HEAD' }, expect: UPGRADE },
   { why: 'a 103 Early Hints has no body', kind: 'response', fields: [[CL, '5'], [TE, 'chunked']], context: { status: 103 }, expect: NONE },
   { why: 'a 204 has no body whatever Content-Length says', kind: 'response', fields: [[CL, '5']], context: { status: 204 }, expect: NONE },
   { why: 'a 204 with Transfer-Encoding: no body', kind: 'response', fields: [[TE, 'chunked']], context: { status: 204 }, expect: NONE },
@@ -521,8 +523,15 @@ describe('framing: arguments', () => {
   it('a status outside 100-599 or not an integer is EINVAL (rule status)', () => {
     for (const status of [99, 600, 200.5, Number.NaN]) einval(() => framing('response', [], { version: '1.1', status }), 'status');
   });
-  it('a request ignores status and requestMethod', () => {
+  it('a request ignores status, and requestMethod unless it is CONNECT', () => {
     expect(framing('request', [{ name: CL, value: '1' }], { version: '1.1', status: 304, requestMethod: 'HEAD' })).toEqual(LEN(1));
+  });
+  it('a CONNECT request has no content (RFC 9110 §9.3.6): none, whatever its framing fields say', () => {
+    for (const fields of [[], [{ name: CL, value: '5' }], [{ name: TE, value: 'chunked' }], [{ name: CL, value: 'x' }]]) {
+      expect(framing('request', fields, { version: '1.1', requestMethod: 'CONNECT' })).toEqual(NONE);
+    }
+    // Methods are case-sensitive: "connect" is another method, framed by its fields.
+    expect(framing('request', [{ name: CL, value: '5' }], { version: '1.1', requestMethod: 'connect' })).toEqual(LEN(5));
   });
 });
 
@@ -612,6 +621,7 @@ function wellFormed(kind: HeadKind, o: Outcome): boolean {
   const f = o.framing!;
   if (f.type === 'length') return Number.isSafeInteger(f.length) && f.length >= 0;
   if (f.type === 'close') return kind === 'response';
+  if (f.type === 'upgrade') return kind === 'response';
   return f.type === 'none' || f.type === 'chunked';
 }
 

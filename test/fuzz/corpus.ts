@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BODY_CASES } from '../codec/body-corpus.ts';
+import { bytes } from '../support/bytes.ts';
+import { generateChunked } from './body-gen.ts';
 
 export interface Seed {
   name: string;
@@ -57,8 +60,15 @@ export function crashSeeds(root = projectRoot()): Seed[] {
     .map((f) => ({ name: `crashes/${f}`, data: new Uint8Array(readFileSync(join(dir, f))) }));
 }
 
+/** The body corpus (test/codec/body-corpus.ts) and 200 generated chunked bodies: seeds for the body checks. */
+export function bodySeeds(): Seed[] {
+  const corpus = BODY_CASES.map((c, i) => ({ name: `body-corpus#${i}`, data: bytes(c.wire) }));
+  const generated = Array.from({ length: 200 }, (_, i) => ({ name: `body-gen#${i + 1}`, data: bytes(generateChunked(i + 1)) }));
+  return [...corpus, ...generated];
+}
+
 export function allSeeds(root = projectRoot()): Seed[] {
-  return [...conformanceSeeds(root), ...benchSeeds(root), ...crashSeeds(root)];
+  return [...conformanceSeeds(root), ...benchSeeds(root), ...bodySeeds(), ...crashSeeds(root)];
 }
 
 export function sha1(data: Uint8Array): string {

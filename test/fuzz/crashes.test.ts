@@ -12,15 +12,20 @@ import { allSeeds, crashesDir } from './corpus.ts';
 import { describeComparison, differential } from './differential.ts';
 import { Mutator } from './mutate.ts';
 import { fuzz } from './target.ts';
+import { checkBody } from './body-target.ts';
+import { compareChunked, describeBodyComparison } from './body-differential.ts';
 
 const dir = crashesDir();
 const saved = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')).sort() : [];
 
 /** The differential's unexplained disagreements on `data`, as readable lines. */
 function unexplained(data: Uint8Array): string[] {
-  return differential(data)
+  const out = differential(data)
     .filter((c) => c.result === null)
     .map(describeComparison);
+  const body = compareChunked(data);
+  if (body.result === null) out.push(describeBodyComparison(body));
+  return out;
 }
 
 describe('saved fuzz inputs (test/fuzz/crashes)', () => {
@@ -35,6 +40,7 @@ describe('saved fuzz inputs (test/fuzz/crashes)', () => {
       const context = existsSync(note) ? `\n(found by the runner: ${readFileSync(note, 'utf8').split('\n')[0]})` : '';
       try {
         fuzz(data);
+        checkBody(data);
       } catch (e) {
         throw new Error(`${file}: ${e instanceof Error ? e.message : String(e)}${context}`);
       }
@@ -60,6 +66,7 @@ describe('fuzz smoke run', () => {
       runs++;
       try {
         fuzz(data);
+        checkBody(data);
       } catch (e) {
         failures.push(`${JSON.stringify(String.fromCharCode(...data.subarray(0, 200)))}: ${e instanceof Error ? e.message : String(e)}`);
       }

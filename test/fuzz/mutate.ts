@@ -44,6 +44,17 @@ export const DICTIONARY: readonly Uint8Array[] = [
   '9',
   '\x80',
   '\x01',
+  // chunked bodies: sizes, extensions, terminators, the last chunk
+  ';',
+  '=',
+  '"',
+  '\\',
+  '0\r\n\r\n',
+  '\r\n0\r\n',
+  'ffffffffffffffff',
+  '1fffffffffffff',
+  ';a=b',
+  ' ;',
 ].map(latin1);
 
 export type Mutation =

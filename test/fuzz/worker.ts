@@ -13,6 +13,8 @@ import { type Comparison, describeComparison, differential } from './differentia
 import { allSeeds } from './corpus.ts';
 import { Mutator } from './mutate.ts';
 import { check, stats, type Summary } from './target.ts';
+import { bodyStats, checkBody } from './body-target.ts';
+import { compareChunked, describeBodyComparison } from './body-differential.ts';
 
 export interface WorkerData {
   index: number;
@@ -33,7 +35,7 @@ export type FromWorker =
       executions: number;
       corpus: number;
       counts: Record<string, number>;
-      stats: typeof stats;
+      stats: typeof stats & typeof bodyStats;
       /** The slowest execution after warm-up (the first WARM_UP executions are not timed). */
       slowestUs: number;
       slowest: Uint8Array;
@@ -122,6 +124,22 @@ function execute(data: Uint8Array): void {
     signature += `|${c.result ?? 'U'}`;
     if (c.result === null) report('differential', data, `unexplained disagreement with llhttp: ${describeComparison(c)}`);
   }
+  // The same bytes as a message body (body-target.ts, body-differential.ts).
+  try {
+    signature += `|b${checkBody(data)}`;
+  } catch (e) {
+    report('target', data, e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e));
+    signature += '|body-failure';
+  }
+  try {
+    const b = compareChunked(data);
+    const key = `body:${b.result ?? 'UNEXPLAINED'}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+    signature += `|${b.result ?? 'U'}`;
+    if (b.result === null) report('differential', data, `unexplained disagreement with llhttp on a chunked body: ${describeBodyComparison(b)}`);
+  } catch (e) {
+    report('differential', data, `body differential threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
   const us = (performance.now() - t0) * 1000;
   if (us > slowestUs && executions >= WARM_UP) {
     slowestUs = us;
@@ -139,7 +157,7 @@ function execute(data: Uint8Array): void {
 }
 
 function progress(type: 'progress' | 'done'): void {
-  port.postMessage({ type, index: wd.index, executions, corpus: corpus.length, counts, stats, slowestUs, slowest } satisfies FromWorker);
+  port.postMessage({ type, index: wd.index, executions, corpus: corpus.length, counts, stats: { ...stats, ...bodyStats }, slowestUs, slowest } satisfies FromWorker);
 }
 
 async function main(): Promise<void> {
