@@ -107,7 +107,7 @@ const EXT_ERROR_WHY: string[] = [];
  * scan() on what it has, hands out `dataLeft` bytes as data (telling the
  * reader with took()), and takes over at the trailer section.
  *
- * @example
+ * Internal; for example:
  * ```ts
  * const r = new ChunkedReader(resolveBodyOptions());
  * const wire = new TextEncoder().encode('3\r\nabc\r\n0\r\n\r\n');

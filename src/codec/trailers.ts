@@ -22,7 +22,7 @@ const PREFIX = new Uint8Array([0x47, 0x45, 0x54, 0x20, 0x2f, 0x20, 0x48, 0x54, 0
  * The trailer section, from its first byte (body offset `at`) through the
  * final blank line, as `trailer` events and one `end`.
  *
- * @example
+ * Internal; for example:
  * ```ts
  * const t = new TrailerSection(12, resolveBodyOptions());
  * t.receive(new TextEncoder().encode('Digest: x\r\n\r\nNEXT'));
