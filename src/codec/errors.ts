@@ -7,6 +7,7 @@
  * - `EPIPE`: no more to read or write (the head is finished, or the peer closed cleanly)
  * - `ECONNRESET`: the peer closed in the middle of a head
  * - `ETIMEDOUT`, `ECANCELED`, `EBADF`, `ENOTSUP`: used by the adapters
+ * - `ECONNREFUSED`, `EHOSTUNREACH`, `ENETUNREACH`: a transport failure that names that errno
  */
 export type ErrorCode =
   | 'EPROTO'
@@ -17,7 +18,10 @@ export type ErrorCode =
   | 'ETIMEDOUT'
   | 'ECANCELED'
   | 'EBADF'
-  | 'ENOTSUP';
+  | 'ENOTSUP'
+  | 'ECONNREFUSED'
+  | 'EHOSTUNREACH'
+  | 'ENETUNREACH';
 
 /** The response a server should send when a request head fails to decode. */
 export type StatusHint = 400 | 414 | 431 | 505;
@@ -29,6 +33,8 @@ export interface HttpErrorDetails {
   rule?: string;
   /** The status a server should answer with (decode errors). */
   statusHint?: StatusHint;
+  /** The underlying error (a runtime's socket error, an abort reason). */
+  cause?: unknown;
 }
 
 /**
@@ -51,7 +57,7 @@ export class HttpError extends Error {
   readonly statusHint: StatusHint | undefined;
 
   constructor(code: ErrorCode, message: string, details: HttpErrorDetails = {}) {
-    super(message);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'HttpError';
     this.code = code;
     this.offset = details.offset;
