@@ -218,6 +218,7 @@ export class HttpSocket<Detached> {
       });
       if (this.#writing) await w.race(this.#writing);
       if (this.#writeError) throw this.#writeError;
+      w.check(); // close() while the last step settled
     } catch (e) {
       this.close();
       throw e;
