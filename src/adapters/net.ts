@@ -57,6 +57,11 @@ class NetTransport implements Transport<Socket> {
     }
     if (this.#error) throw this.#error;
     if (this.#eof || s.readableEnded) return null;
+    // Nothing buffered: read(0) lets a FIN that arrived on an empty buffer
+    // emit 'end' (which wakes the wait); a 'readable' alone does not say EOF.
+    // Safe for unshift(): the decoder asks for bytes only mid-head, when
+    // there is nothing past the head to put back.
+    if (n === 0) s.read(0);
     return undefined;
   }
 

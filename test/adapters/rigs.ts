@@ -253,12 +253,24 @@ export async function makeRig(name: RigName, options: SocketOptions = {}): Promi
   // still writable (it waits for the whole duplex to finish), so a half-close
   // could not be observed through it.
   const sock = pair.server;
+  let over = false;
   const web = {
     readable: new ReadableStream<Uint8Array>({
       start(c) {
-        sock.on('data', (d: Buffer) => c.enqueue(new Uint8Array(d)));
-        sock.on('end', () => c.close());
-        sock.on('error', (e) => c.error(e));
+        sock.on('data', (d: Buffer) => {
+          if (!over) c.enqueue(new Uint8Array(d));
+        });
+        sock.on('end', () => {
+          if (!over) c.close();
+          over = true;
+        });
+        sock.on('error', (e) => {
+          if (!over) c.error(e);
+          over = true;
+        });
+      },
+      cancel() {
+        over = true; // close() cancels the reader; later socket events go nowhere
       },
     }),
   };
