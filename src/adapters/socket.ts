@@ -322,9 +322,12 @@ export class HttpSocket<Detached> {
   /** The next event, feeding the decoder from the transport; waits only when it must. */
   async #nextEvent(w: Wait): Promise<HeadEvent> {
     const d = this.#dec!;
+    let ended = false;
     for (;;) {
       const ev = d.next();
       if (ev !== NEED_DATA) return ev;
+      // After end() the decoder has an event or an error; never spin on EOF.
+      if (ended) throw new HttpError('EPIPE', 'The peer closed its side', { rule: 'transport' });
       // Our own queued lines go out before we wait on the peer.
       if (this.#flushScheduled) this.#startWriteQuietly();
       const chunk = this.#t.take();
@@ -332,6 +335,7 @@ export class HttpSocket<Detached> {
         await w.race(this.#t.readable());
         w.check(); // failed (closed, detached) after the bytes came: take nothing
       } else if (chunk === null) {
+        ended = true;
         d.end();
       } else {
         this.#fed = true;

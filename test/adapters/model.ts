@@ -142,7 +142,7 @@ async function sequence(
   const nFields = int(0, 5);
   const fields = Array.from({ length: nFields }, (_, i) => ({ name: pick(FIELD_NAMES), value: `v${q}-${i}-${int(0, 1e6)}` }));
   const head = `GET /c${seed}/${q} HTTP/1.1\r\n${fields.map((f) => `${f.name}: ${f.value}\r\n`).join('')}\r\n`;
-  const tail = `<tail ${seed}/${q} ${'abcdefghij'.repeat(int(0, 6)).slice(0, int(0, 60))}>`;
+  const tail = `<tail ${seed}/${q} ${'abcdefghij'.repeat(30).slice(0, int(0, 300))}>`;
   const wire = head + tail;
 
   const rig: Rig = await makeRig(adapter, { storage, maxHeadSize: storage.length });
@@ -236,51 +236,74 @@ async function sequence(
   for (let step = 0; step < opt.stepsPerSequence; step++) {
     figures.steps++;
     const x = r();
-    if (x < 0.1) call('recvRequest', (d) => s.recvRequest(d));
-    else if (x < 0.33) call('recvField', (d) => s.recvField(d));
-    else if (x < 0.55) await peerSend(r() < 0.5 ? int(1, 6) : int(1, wire.length));
-    else if (x < 0.62) await sleep(int(0, 12));
-    else if (x < 0.65) {
+    if (x < 0.08) call('recvRequest', (d) => s.recvRequest(d));
+    else if (x < 0.3) call('recvField', (d) => s.recvField(d));
+    else if (x < 0.46) await peerSend(r() < 0.6 ? int(1, 8) : int(1, wire.length));
+    else if (x < 0.54) {
+      // A trickle: small pieces, each given a turn of the event loop to arrive on its own.
+      for (let k = int(2, 12); k > 0; k--) {
+        await peerSend(int(1, 8));
+        await new Promise((ok) => setImmediate(ok));
+      }
+    }
+    else if (x < 0.6) await sleep(int(0, 12));
+    else if (x < 0.64) {
       status = pick([200, 204, 404, 500]);
       call('sendStatus', (d) => s.sendStatus(status, 'R', d), `HTTP/1.1 ${status} R\r\n`);
-    } else if (x < 0.71) {
-      const big = r() < 0.15;
-      const value = big ? 'b'.repeat(int(64, 1024) * 1024) : `f${step}`;
+    } else if (x < 0.7) {
+      // Now and then a value far past every buffer on the way, so writes wait (backpressure).
+      const big = r() < 0.2;
+      const value = big ? 'b'.repeat(int(256, 4096) * 1024) : `f${step}`;
       call('sendField', (d) => s.sendField(`X-${step}`, value, d), `X-${step}: ${value}\r\n`);
-    } else if (x < 0.74) call('done', (d) => s.done(d), '\r\n');
-    else if (x < 0.79) {
+    } else if (x < 0.72) call('done', (d) => s.done(d), '\r\n');
+    else if (x < 0.74) {
+      // A head too big to be taken at once, and done() that stops waiting (the writes of row 2).
+      status = 200;
+      call('sendStatus', (d) => s.sendStatus(status, 'R', d), `HTTP/1.1 ${status} R\r\n`);
+      const value = 'B'.repeat(int(1024, 8192) * 1024);
+      call('sendField', (d) => s.sendField(`X-${step}`, value, d), `X-${step}: ${value}\r\n`);
+      call('done', (d) => s.done(d), '\r\n');
+    }
+    else if (x < 0.78) {
       const ac = acs.find((a) => !a.signal.aborted);
       if (ac) {
         abortedAt.set(ac, now());
         note('abort');
         ac.abort(r() < 0.5 ? new Error('model abort') : undefined);
       }
-    } else if (x < 0.82) {
+    } else if (x < 0.85) {
+      // detach(), half the time right behind a receive made in the same turn (the race of row 4).
+      if (r() < 0.5) call('recvField', (d) => s.recvField(d));
       if (!detachCall) endAt = Math.min(endAt, now());
       const c = call('detach', (d) => s.detach(d));
       detachCall ??= c;
-    } else if (x < 0.835) {
+    } else if (x < 0.865) {
       endAt = Math.min(endAt, now());
       closeAt = Math.min(closeAt, now());
       closed = true;
       note('close()');
       s.close();
-    } else if (x < 0.85) call('closeWrite', (d) => s.closeWrite(d));
-    else if (x < 0.87) {
+    } else if (x < 0.875) call('closeWrite', (d) => s.closeWrite(d));
+    else if (x < 0.89) {
       if (!peerEnded) {
         peerFinEarly = sent < head.length;
         peerEnded = true;
         note('peer FIN');
         peer.closeWrite();
       }
-    } else if (x < 0.877) {
+    } else if (x < 0.897) {
       if (!peerEnded) {
         peerRst = peerEnded = true;
         note('peer RST');
         peer.destroy();
       }
-    } else if (x < 0.93) peer.pause();
-    else peer.resume();
+    } else if (x < 0.94) {
+      note('peer pauses');
+      peer.pause();
+    } else {
+      note('peer resumes');
+      peer.resume();
+    }
   }
 
   // Wind down: the peer sends the rest and half-closes; the socket is detached or closed.
@@ -325,6 +348,12 @@ async function sequence(
       const finite = c.dl.at !== Number.POSITIVE_INFINITY || c.dl.timeoutSignal !== undefined;
       if (!finite) throw new Failure(`${where(c)}: timed out with no finite deadline (or far/Infinity fired early)`);
       if (c.dl.timeoutSignal === undefined && st.at < c.dl.at - 1) throw new Failure(`${where(c)}: timed out ${Math.round(c.dl.at - st.at)} ms early`);
+    }
+    if (c.kind === 'detach' && !['ok', 'ETIMEDOUT', 'ECANCELED', 'EBADF', 'ECONNRESET', 'EINVAL'].includes(st.code)) {
+      throw new Failure(`${where(c)}: not a way detach() may fail here`);
+    }
+    if (c.kind === 'detach' && st.code === 'ECONNRESET' && !peerRst && !peerFinEarly) {
+      throw new Failure(`${where(c)}: ECONNRESET while the peer neither reset nor half-closed mid-head`);
     }
     if (st.code === 'ECANCELED' && !c.dl.ac?.signal.aborted) throw new Failure(`${where(c)}: ECANCELED with no abort`);
     if (st.code === 'EBADF' && !c.afterEnd && st.at < endAt) throw new Failure(`${where(c)}: EBADF before close()/detach()`);
@@ -387,6 +416,8 @@ async function sequence(
   const detachOk = detachCall?.settled?.code === 'ok';
   if (detachOk && !peerRst) {
     figures.detached++;
+    // The caller reuses its storage at once (the next connection would): the bytes handed back must not change.
+    storage.fill(0x23);
     const chunks = await drain(rig, detachCall!.settled!.value, 3000);
     const got = concat(chunks);
     // What the peer sent: past the head when the incoming head had started, else all of it.
