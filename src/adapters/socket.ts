@@ -202,7 +202,8 @@ export class HttpSocket<Detached> {
     try {
       w.check();
       // Our head first: the peer may be waiting for it before it sends the rest of its own.
-      if (this.#sendStarted && !this.#sendDone) {
+      // (After closeWrite() nothing more can go out: the head stays as it was cut.)
+      if (this.#sendStarted && !this.#sendDone && !this.#halfClosed) {
         this.#queue(this.#enc.done());
         this.#sendDone = true;
       }

@@ -432,16 +432,15 @@ async function sequence(
   }
 
   // The peer got exactly the committed lines, in order (a prefix when the socket was closed).
-  const committed = calls.filter((c) => {
-    if (!c.line || !c.settled) return false;
-    if (c.settled.code === 'ok') return true;
-    // done() hands its bytes over before it waits: a wait given up (not a check failed) still commits them.
-    return c.kind === 'done' && ['ETIMEDOUT', 'ECANCELED', 'EBADF'].includes(c.settled.code) && !c.preAborted && !c.afterEnd;
-  });
+  // done() and closeWrite() act before they wait: a wait given up (not a check failed) still counts.
+  const took = (c: Call): boolean =>
+    c.settled!.code === 'ok' || (['ETIMEDOUT', 'ECANCELED', 'EBADF'].includes(c.settled!.code) && !c.preAborted && !c.afterEnd);
+  const committed = calls.filter((c) => c.line && (c.kind === 'done' ? took(c) : c.settled!.code === 'ok'));
+  const halfClosed = calls.some((c) => c.kind === 'closeWrite' && took(c) && (!detachCall || c.id < detachCall.id));
   let want = committed.map((c) => c.line).join('');
   const headStarted = committed.some((c) => c.kind === 'sendStatus');
   const doneCommitted = committed.some((c) => c.kind === 'done');
-  if (detachOk && headStarted && !doneCommitted) want += '\r\n';
+  if (detachOk && headStarted && !doneCommitted && !halfClosed) want += '\r\n';
   if (!peerRst) {
     const got = await peer.waitFor(want.length, 3000).catch(() => peer.received());
     if (detachOk) {
