@@ -306,23 +306,30 @@ async function sequence(
     }
   }
 
-  // Wind down: the peer sends the rest and half-closes; the socket is detached or closed.
+  // Wind down: the socket is detached or closed (before or after the peer sends the rest and half-closes).
   peer.resume();
+  const endSocket = (): void => {
+    if (closed || endAt !== Number.POSITIVE_INFINITY) return;
+    // Often a receive with no deadline is still pending when the socket goes.
+    if (r() < 0.6) call('recvField', () => s.recvField());
+    endAt = now();
+    if (r() < 0.5) detachCall = call('detach', () => s.detach({ timeout: 3000 }));
+    else {
+      closed = true;
+      closeAt = Math.min(closeAt, now());
+      note('close()');
+      s.close();
+    }
+  };
+  const endFirst = r() < 0.5;
+  if (endFirst) endSocket();
   if (!peerEnded) {
     await peerSend(wire.length);
     peerEnded = true;
     peer.closeWrite();
   }
   await sleep(int(0, 5));
-  if (!closed && endAt === Number.POSITIVE_INFINITY) {
-    endAt = now();
-    if (r() < 0.5) detachCall = call('detach', () => s.detach({ timeout: 3000 }));
-    else {
-      closed = true;
-      closeAt = Math.min(closeAt, now());
-      s.close();
-    }
-  }
+  endSocket();
   await orNull(Promise.all(calls.map((c) => c.done)), 5000 + opt.slackMs);
   figures.calls += calls.length;
   const hung = calls.filter((c) => !c.settled);
