@@ -1,17 +1,25 @@
 import { HttpError } from '../codec/errors.ts';
 
 /**
- * libdill's deadline: an absolute time in ms on the {@link now} clock, `-1`
- * for none, `0` for "only what can be done without waiting". Or an object
- * adding an `AbortSignal`, which fails the call with `ECANCELED`.
+ * When a call gives up waiting. libdill's deadline: an absolute time in ms on
+ * the {@link now} clock; `-1` (or `Infinity`) for none; `0` for "only what can
+ * be done without waiting". Or an object with one of `deadline` (absolute) or
+ * `timeout` (ms from the call), and optionally an `AbortSignal`.
+ *
+ * - `signal` aborted by `AbortSignal.timeout()`: `ETIMEDOUT`; any other abort:
+ *   `ECANCELED`. The signal's `reason` is the error's `cause`.
+ * - Anything else (NaN, a negative number other than `-1`, a string, both
+ *   `deadline` and `timeout`, a `signal` that is not an `AbortSignal`): `EINVAL`.
  *
  * @example
  * ```ts
- * await s.recvRequest(now() + 5000);                                  // 5 s
- * await s.recvField({ deadline: -1, signal: AbortSignal.timeout(100) }); // ECANCELED after 100 ms
+ * await s.recvRequest(now() + 5000);                        // absolute: 5 s from now
+ * await s.recvRequest({ timeout: 5000 });                   // the same, relative
+ * await s.recvField({ signal: AbortSignal.timeout(100) });  // ETIMEDOUT after 100 ms
+ * await s.recvField({ deadline: -1, signal: ac.signal });   // ECANCELED on ac.abort()
  * ```
  */
-export type Deadline = number | { deadline?: number; signal?: AbortSignal };
+export type Deadline = number | { deadline?: number; timeout?: number; signal?: AbortSignal };
 
 /**
  * Monotonic milliseconds, the clock deadlines are measured on (libdill's `now()`).
@@ -25,59 +33,154 @@ export function now(): number {
   return performance.now();
 }
 
-function parts(d: Deadline | undefined): { at: number; signal: AbortSignal | undefined } {
-  if (d === undefined) return { at: -1, signal: undefined };
-  if (typeof d === 'number') return { at: checked(d), signal: undefined };
-  if (typeof d !== 'object' || d === null) throw new HttpError('EINVAL', `Invalid deadline: ${String(d)}`, { rule: 'deadline' });
-  return { at: checked(d.deadline ?? -1), signal: d.signal };
+// setTimeout clamps delays above 2^31-1 ms to 1 ms; longer waits are chained.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const invalid = (what: string): HttpError =>
+  new HttpError('EINVAL', `Invalid deadline: ${what} (ms on now(), -1 for none, { timeout }, { signal: AbortSignal })`, {
+    rule: 'deadline',
+  });
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'object' && v !== null) return Object.prototype.toString.call(v);
+  return String(v);
 }
 
-function checked(at: number): number {
-  if (typeof at !== 'number' || Number.isNaN(at) || (at < 0 && at !== -1)) {
-    throw new HttpError('EINVAL', `Invalid deadline: ${String(at)} (ms on now(), -1 or 0)`, { rule: 'deadline' });
+/** `-1` and `Infinity` mean none; a finite number >= 0 is itself; anything else is `EINVAL`. */
+function instant(v: unknown, name: string): number {
+  if (v === -1 || v === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  throw invalid(`${name} ${describe(v)}`);
+}
+
+/** The absolute time (Infinity for none) and the signal of a {@link Deadline}; `EINVAL` when it is neither. */
+function parse(d: unknown): { at: number; signal: AbortSignal | undefined } {
+  if (d === undefined) return { at: Number.POSITIVE_INFINITY, signal: undefined };
+  if (typeof d === 'number') return { at: instant(d, 'deadline'), signal: undefined };
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw invalid(describe(d));
+  const o = d as { deadline?: unknown; timeout?: unknown; signal?: unknown };
+  if (o.deadline !== undefined && o.timeout !== undefined) throw invalid('both deadline and timeout');
+  const signal = o.signal;
+  if (signal !== undefined && !(typeof AbortSignal === 'function' && signal instanceof AbortSignal)) {
+    throw invalid(`signal ${describe(signal)} is not an AbortSignal`);
   }
-  return at;
+  let at = Number.POSITIVE_INFINITY;
+  if (o.deadline !== undefined) at = instant(o.deadline, 'deadline');
+  else if (o.timeout !== undefined) at = now() + instant(o.timeout, 'timeout');
+  return { at, signal };
 }
 
-/** Throws `ECANCELED` if the deadline's signal is already aborted. */
-export function checkCanceled(d: Deadline | undefined): void {
-  const { signal } = parts(d);
-  if (signal?.aborted) throw canceled();
+/** The error an aborted signal gives: `ETIMEDOUT` from `AbortSignal.timeout()`, else `ECANCELED`; the reason is the cause. */
+function abortError(signal: AbortSignal): HttpError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error && reason.name === 'TimeoutError') {
+    return new HttpError('ETIMEDOUT', 'Deadline reached (AbortSignal.timeout)', { rule: 'deadline', cause: reason });
+  }
+  return new HttpError('ECANCELED', 'Operation canceled by its AbortSignal', { rule: 'deadline', cause: reason });
 }
 
-function canceled(): HttpError {
-  return new HttpError('ECANCELED', 'Operation canceled by its AbortSignal', { rule: 'deadline' });
-}
-
-function timedOut(): HttpError {
-  return new HttpError('ETIMEDOUT', 'Deadline reached', { rule: 'deadline' });
-}
+const timedOut = (): HttpError => new HttpError('ETIMEDOUT', 'Deadline reached', { rule: 'deadline' });
+const noop = (): void => {};
 
 /**
- * Wait for `p`, or fail with `ETIMEDOUT` at the deadline or `ECANCELED` on
- * abort. Whatever `p` stands for is not lost: the caller asks again later.
- * Call it only when the operation cannot complete without waiting.
+ * One call's deadline, live: every wait of the call goes through {@link race},
+ * which gives up at the deadline, on abort, or when the owner fails the call
+ * ({@link fail}, e.g. `close()` with `EBADF`). Validated when made (`EINVAL`).
+ *
+ * INVARIANT: after {@link dispose} no timer and no abort listener is left;
+ * a promise handed to {@link race} always has a handler, however the race ends.
  */
-export function waitUntil<T>(p: Promise<T>, d: Deadline | undefined): Promise<T> {
-  const { at, signal } = parts(d);
-  if (signal?.aborted) return Promise.reject(canceled());
-  if (at === 0) return Promise.reject(timedOut());
-  const left = at < 0 ? -1 : at - now();
-  if (at > 0 && left <= 0) return Promise.reject(timedOut());
-  if (left < 0 && !signal) return p;
-  return new Promise<T>((resolve, reject) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = (): void => settle(() => reject(canceled()));
-    const settle = (f: () => void): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      f();
-    };
-    if (left >= 0) timer = setTimeout(() => settle(() => reject(timedOut())), Math.ceil(left));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => settle(() => resolve(v)),
-      (e: unknown) => settle(() => reject(e)),
-    );
-  });
+export class Wait {
+  readonly #at: number; // absolute ms on now(); Infinity: none
+  readonly #signal: AbortSignal | undefined;
+  readonly #owner: Set<Wait> | undefined;
+  #failure: HttpError | null = null;
+  #reject: ((e: HttpError) => void) | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #listening = false;
+  readonly #onAbort = (): void => this.fail(abortError(this.#signal!));
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    if (now() >= this.#at) this.fail(timedOut());
+    else this.#arm(); // woken early, or one link of a chain past 2^31-1 ms
+  };
+
+  /** `owner`: the set of live waits a socket fails at `close()`; this one joins it until disposed. */
+  constructor(d: Deadline | undefined, owner?: Set<Wait>) {
+    const { at, signal } = parse(d);
+    this.#at = at;
+    this.#signal = signal;
+    if (signal?.aborted) this.#failure = abortError(signal);
+    this.#owner = owner;
+    owner?.add(this);
+  }
+
+  /** Throws if the call was aborted or failed. Work that needs no waiting may go on past the deadline. */
+  check(): void {
+    if (this.#failure) throw this.#failure;
+  }
+
+  /**
+   * `p`, or the call's failure: `ETIMEDOUT` at the deadline (at once when it
+   * has passed or is `0`), the abort error, or what {@link fail} was given.
+   * Whatever `p` stands for is not lost: the caller may ask again later.
+   */
+  race<T>(p: Promise<T>): Promise<T> {
+    if (!this.#failure && this.#at <= now()) this.#failure = timedOut();
+    if (this.#failure) {
+      p.then(noop, noop);
+      return Promise.reject(this.#failure);
+    }
+    this.#arm();
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      p.then(
+        (v) => {
+          if (this.#reject !== reject) return;
+          this.#reject = null;
+          resolve(v);
+        },
+        (e: unknown) => {
+          if (this.#reject !== reject) return;
+          this.#reject = null;
+          reject(e);
+        },
+      );
+    });
+  }
+
+  /** Fail the call with `e`: the wait in progress rejects now, later ones at once. The first failure wins. */
+  fail(e: HttpError): void {
+    if (this.#failure) return;
+    this.#failure = e;
+    const r = this.#reject;
+    this.#reject = null;
+    this.#clear();
+    r?.(e);
+  }
+
+  /** The call is over: stop the timer, drop the abort listener, leave the owner's set. */
+  dispose(): void {
+    this.#clear();
+    this.#owner?.delete(this);
+  }
+
+  #arm(): void {
+    if (this.#signal && !this.#listening) {
+      this.#listening = true;
+      this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+    if (this.#timer === undefined && this.#at !== Number.POSITIVE_INFINITY) {
+      const left = Math.max(1, Math.ceil(this.#at - now()));
+      this.#timer = setTimeout(this.#onTimer, Math.min(left, MAX_TIMER_MS));
+    }
+  }
+
+  #clear(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#listening) this.#signal!.removeEventListener('abort', this.#onAbort);
+    this.#listening = false;
+  }
 }

@@ -13,7 +13,9 @@ export class PipeEnd {
   #reset = false; // the peer closed without half-closing first
   #writeClosed = false;
   #closed = false;
-  #waiters: Array<() => void> = [];
+  // One promise for every wait until the next event, so abandoned waits do not pile up.
+  #readable: Promise<void> | null = null;
+  #wakeReadable: (() => void) | null = null;
   #peer!: PipeEnd;
 
   /** @internal */
@@ -54,9 +56,12 @@ export class PipeEnd {
     }
   }
 
-  /** Resolves when `tryRead()` may have something new. */
+  /** Resolves when `tryRead()` may have something new. Never rejects. */
   readable(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    this.#readable ??= new Promise((resolve) => {
+      this.#wakeReadable = resolve;
+    });
+    return this.#readable;
   }
 
   /** Put bytes back in front of what is still unread. */
@@ -84,9 +89,9 @@ export class PipeEnd {
   }
 
   #wake(): void {
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const f of w) f();
+    const w = this.#wakeReadable;
+    this.#readable = this.#wakeReadable = null;
+    w?.();
   }
 }
 

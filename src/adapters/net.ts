@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { HttpError } from '../codec/errors.ts';
 import { HttpSocket, type SocketOptions } from './socket.ts';
-import type { Transport } from './transport.ts';
+import { type Transport, transportError } from './transport.ts';
 
 /**
  * Node `net.Socket` as a Transport, read in paused mode (`'readable'` +
@@ -17,20 +17,22 @@ import type { Transport } from './transport.ts';
  */
 class NetTransport implements Transport<Socket> {
   readonly #socket: Socket;
-  #waiters: Array<() => void> = [];
+  // One promise for every wait until the next event (see Transport.readable).
+  #readable: Promise<void> | null = null;
+  #wakeReadable: (() => void) | null = null;
   #error: HttpError | null = null;
   #eof = false;
   readonly #wake = (): void => {
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const f of w) f();
+    const w = this.#wakeReadable;
+    this.#readable = this.#wakeReadable = null;
+    w?.();
   };
   readonly #onEnd = (): void => {
     this.#eof = true;
     this.#wake();
   };
   readonly #onError = (e: Error): void => {
-    this.#error = new HttpError('ECONNRESET', `Socket error: ${e.message}`, { rule: 'transport' });
+    this.#error = transportError(e, 'Socket error');
     this.#wake();
   };
   readonly #onClose = (): void => {
@@ -55,11 +57,19 @@ class NetTransport implements Transport<Socket> {
     }
     if (this.#error) throw this.#error;
     if (this.#eof || s.readableEnded) return null;
+    // Nothing buffered: read(0) lets a FIN that arrived on an empty buffer
+    // emit 'end' (which wakes the wait); a 'readable' alone does not say EOF.
+    // Safe for unshift(): the decoder asks for bytes only mid-head, when
+    // there is nothing past the head to put back.
+    if (n === 0) s.read(0);
     return undefined;
   }
 
   readable(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    this.#readable ??= new Promise((resolve) => {
+      this.#wakeReadable = resolve;
+    });
+    return this.#readable;
   }
 
   write(bytes: Uint8Array): Promise<void> | null {
@@ -69,6 +79,8 @@ class NetTransport implements Transport<Socket> {
     // Taken into Node's buffer below its high-water mark: nothing to wait for.
     // A later failure arrives as 'error' and fails the next call.
     if (s.write(bytes)) return null;
+    // Over it: wait for 'drain'. The listeners go at 'drain' or 'close',
+    // whichever comes first (close() destroys the socket, so one does).
     return new Promise((resolve, reject) => {
       const done = (): void => {
         s.off('drain', done);
@@ -93,6 +105,7 @@ class NetTransport implements Transport<Socket> {
   close(): void {
     this.#detachListeners();
     this.#socket.destroy();
+    this.#wake();
   }
 
   release(unread: Uint8Array): Socket {

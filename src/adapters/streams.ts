@@ -1,6 +1,6 @@
 import { HttpError } from '../codec/errors.ts';
 import { HttpSocket, type SocketOptions } from './socket.ts';
-import type { Transport } from './transport.ts';
+import { type Transport, transportError } from './transport.ts';
 
 /** A byte stream pair: `Deno.Conn`, a Bun socket, `Duplex.toWeb(socket)`, a browser's streams. */
 export interface StreamPair {
@@ -30,6 +30,8 @@ class StreamTransport implements Transport<DetachedStreams> {
   #ready: Uint8Array | null | undefined = undefined;
   #error: HttpError | null = null;
   #writeError: HttpError | null = null;
+  #writesInFlight = 0;
+  #lastWrite: Promise<void> = Promise.resolve(); // settles (never rejects) when every write so far has
 
   constructor(pair: StreamPair) {
     this.#pair = pair;
@@ -57,7 +59,7 @@ class StreamTransport implements Transport<DetachedStreams> {
       },
       (e: unknown) => {
         this.#pending = null;
-        this.#error = new HttpError('ECONNRESET', `Read failed: ${String(e)}`, { rule: 'transport' });
+        this.#error = transportError(e, 'Read failed');
       },
     );
     return this.#pending;
@@ -69,35 +71,54 @@ class StreamTransport implements Transport<DetachedStreams> {
     // Room in the stream's queue: the chunk is taken now; a failure of the
     // underlying sink fails the next call. No room: wait for it.
     const room = (w.desiredSize ?? 0) > 0;
-    const written = w.write(bytes).catch((e: unknown) => {
-      this.#writeError = new HttpError('ECONNRESET', `Write failed: ${String(e)}`, { rule: 'transport' });
-      throw this.#writeError;
-    });
-    if (room) {
-      written.catch(() => {});
-      return null;
-    }
-    return written;
+    this.#writesInFlight++;
+    const written = w.write(bytes).then(
+      () => {
+        this.#writesInFlight--;
+      },
+      (e: unknown) => {
+        this.#writesInFlight--;
+        this.#writeError ??= transportError(e, 'Write failed');
+        throw this.#writeError;
+      },
+    );
+    // Handled here whoever waits on it; the failure is also kept for the next call.
+    this.#lastWrite = written.catch(() => {});
+    return room ? null : written;
   }
 
-  closeWrite(): null {
+  closeWrite(): Promise<void> | null {
     if (this.#writeError) throw this.#writeError;
-    // The half-close is requested now; like a write, a failure fails the next call.
-    const failed = (e: unknown): void => {
-      this.#writeError = new HttpError('ECONNRESET', `Half-close failed: ${String(e)}`, { rule: 'transport' });
-    };
-    try {
-      if (this.#pair.closeWrite) {
-        this.#writer.releaseLock();
-        Promise.resolve(this.#pair.closeWrite()).catch(failed);
-      } else {
-        this.#writer.close().catch(failed);
-      }
-    } catch (e) {
-      failed(e);
-      throw this.#writeError;
+    // Like a write, a half-close nobody waits for fails the next call.
+    const failed = (e: unknown): HttpError => (this.#writeError ??= transportError(e, 'Half-close failed'));
+    const custom = this.#pair.closeWrite;
+    if (!custom) {
+      // Queued behind the writes by the stream itself.
+      this.#writer.close().catch(failed);
+      return null;
     }
-    return null;
+    const now = (): Promise<void> | null => {
+      this.#writer.releaseLock();
+      const r = custom();
+      return r instanceof Promise ? r : null;
+    };
+    if (this.#writesInFlight === 0) {
+      try {
+        now()?.catch(failed);
+      } catch (e) {
+        throw failed(e);
+      }
+      return null;
+    }
+    // A custom half-close bypasses the stream's queue: wait for the writes first.
+    return this.#lastWrite.then(async () => {
+      if (this.#writeError) throw this.#writeError;
+      try {
+        await now();
+      } catch (e) {
+        throw failed(e);
+      }
+    });
   }
 
   close(): void {

@@ -8,6 +8,7 @@
  * - `EPIPE`: no more to read or write (the head is finished, or the peer closed cleanly)
  * - `ECONNRESET`: the peer closed in the middle of a head or a body
  * - `ETIMEDOUT`, `ECANCELED`, `EBADF`, `ENOTSUP`: used by the adapters
+ * - `ECONNREFUSED`, `EHOSTUNREACH`, `ENETUNREACH`: a transport failure that names that errno
  */
 export type ErrorCode =
   | 'EPROTO'
@@ -18,7 +19,10 @@ export type ErrorCode =
   | 'ETIMEDOUT'
   | 'ECANCELED'
   | 'EBADF'
-  | 'ENOTSUP';
+  | 'ENOTSUP'
+  | 'ECONNREFUSED'
+  | 'EHOSTUNREACH'
+  | 'ENETUNREACH';
 
 /** The response a server should send when a request head or body fails to decode. */
 export type StatusHint = 400 | 413 | 414 | 431 | 505;
@@ -30,6 +34,8 @@ export interface HttpErrorDetails {
   rule?: string;
   /** The status a server should answer with (decode errors). */
   statusHint?: StatusHint;
+  /** The underlying error (a runtime's socket error, an abort reason). */
+  cause?: unknown;
 }
 
 /**
@@ -52,7 +58,7 @@ export class HttpError extends Error {
   readonly statusHint: StatusHint | undefined;
 
   constructor(code: ErrorCode, message: string, details: HttpErrorDetails = {}) {
-    super(message);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'HttpError';
     this.code = code;
     this.offset = details.offset;

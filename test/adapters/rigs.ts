@@ -19,11 +19,16 @@ export interface RawPeer {
   ended(): Promise<void>;
   closeWrite(): void;
   destroy(): void;
+  /** Stop reading (the headwire side meets backpressure), and start again. */
+  pause(): void;
+  resume(): void;
 }
 
 export interface Rig {
   name: RigName;
   s: HttpSocket<unknown>;
+  /** The Node socket under the headwire side (net and streams rigs), to count listeners. */
+  socket?: net.Socket;
   peer: RawPeer;
   /** Transport writes made by the headwire side. */
   writes(): number;
@@ -88,6 +93,8 @@ function socketPeer(sock: net.Socket): RawPeer {
     ended: () => w.wait(3000, () => eof, 'EOF'),
     closeWrite: () => sock.end(),
     destroy: () => sock.destroy(),
+    pause: () => sock.pause(),
+    resume: () => sock.resume(),
   };
 }
 
@@ -158,9 +165,12 @@ export async function makeRig(name: RigName, options: SocketOptions = {}): Promi
     let got = '';
     let eof = false;
     const w = waiter();
+    let paused: { wait: Promise<void>; go: () => void } | null = null;
     void (async () => {
       try {
         for (;;) {
+          const p = paused as { wait: Promise<void> } | null;
+          if (p) await p.wait;
           const c = await b.read();
           if (c === null) break;
           got += latin1(c);
@@ -182,6 +192,19 @@ export async function makeRig(name: RigName, options: SocketOptions = {}): Promi
       ended: () => w.wait(3000, () => eof, 'EOF'),
       closeWrite: () => b.closeWrite(),
       destroy: () => b.close(),
+      pause: () => {
+        if (paused) return;
+        let go!: () => void;
+        const wait = new Promise<void>((r) => {
+          go = r;
+        });
+        paused = { wait, go };
+      },
+      resume: () => {
+        const p = paused;
+        paused = null;
+        p?.go();
+      },
     };
     return {
       name,
@@ -218,6 +241,7 @@ export async function makeRig(name: RigName, options: SocketOptions = {}): Promi
     return {
       name,
       s: s as HttpSocket<unknown>,
+      socket: pair.server,
       peer,
       writes: () => writes,
       readDetached: (d, n, ms) => readSocket(d as net.Socket, n, ms),
@@ -229,12 +253,24 @@ export async function makeRig(name: RigName, options: SocketOptions = {}): Promi
   // still writable (it waits for the whole duplex to finish), so a half-close
   // could not be observed through it.
   const sock = pair.server;
+  let over = false;
   const web = {
     readable: new ReadableStream<Uint8Array>({
       start(c) {
-        sock.on('data', (d: Buffer) => c.enqueue(new Uint8Array(d)));
-        sock.on('end', () => c.close());
-        sock.on('error', (e) => c.error(e));
+        sock.on('data', (d: Buffer) => {
+          if (!over) c.enqueue(new Uint8Array(d));
+        });
+        sock.on('end', () => {
+          if (!over) c.close();
+          over = true;
+        });
+        sock.on('error', (e) => {
+          if (!over) c.error(e);
+          over = true;
+        });
+      },
+      cancel() {
+        over = true; // close() cancels the reader; later socket events go nowhere
       },
     }),
   };
@@ -252,6 +288,7 @@ export async function makeRig(name: RigName, options: SocketOptions = {}): Promi
   return {
     name,
     s: s as HttpSocket<unknown>,
+    socket: sock,
     peer,
     writes: () => writes,
     readDetached: (d, n, ms) => readStream((d as { readable: ReadableStream<Uint8Array> }).readable, n, ms),
