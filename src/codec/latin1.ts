@@ -58,15 +58,5 @@ export function byteString(bytes: Uint8Array, start: number, end: number, ascii:
   return out;
 }
 
-/** Trim OWS (SP / HTAB) from both ends. Not `String#trim`, which also eats 0xA0 (obs-text). */
-export function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isOws(s.charCodeAt(a))) a++;
-  while (b > a && isOws(s.charCodeAt(b - 1))) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
-
-function isOws(c: number): boolean {
-  return c === 0x20 || c === 0x09;
-}
+// trimOws lives with the other byte rules; re-exported for the adapters that import it from here.
+export { trimOws } from './chars.ts';
