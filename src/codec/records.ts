@@ -168,7 +168,10 @@ export class Records {
           out[5] = r[j + 4]!;
           break;
         case R_FIELD:
-          out.set(r.subarray(j + 1, j + 5), at);
+          out[at] = r[j + 1]!;
+          out[at + 1] = r[j + 2]!;
+          out[at + 2] = r[j + 3]!;
+          out[at + 3] = r[j + 4]!;
           at += SPAN_FIELD;
           fields++;
           break;
