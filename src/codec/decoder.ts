@@ -82,8 +82,11 @@ export class HeadMachine {
     // A full caller storage has no room for the stop byte: its last byte waits.
     if (stop === inp.u8.length) stop--;
     if (inp.at < stop) {
-      this.#scan(stop);
-      return true;
+      // One new byte that only continues the token being scanned needs no scan.
+      if (inp.at + 1 === stop && this.scanner.run[inp.u8[inp.at]!]) inp.at++;
+      else this.#scan(stop);
+      // Every byte here is scanned and nothing came of it: spare next() another step.
+      return !(inp.at === inp.end && this.records.n === 0 && this.scanner.state < S_DONE && inp.queue.empty && !inp.eof);
     }
     if (stop < inp.end && stop < lim) {
       // Full storage, its last byte not scanned: drop the lines before the current

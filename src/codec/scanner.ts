@@ -53,6 +53,15 @@ const S_LF = 12; //                 the LF after a CR; #ending says which line i
 export const S_DONE = 13; //        nothing: the head is complete; reset() starts the next
 export const S_FAILED = 14; //      nothing: `error` holds the error until reset()
 
+// Scanner.run: per state, the bytes its loop passes without a side effect.
+// (Values and reasons: SP / VCHAR only; HTAB and obs-text are noted in #hi.)
+const RUNS: Uint8Array[] = new Array<Uint8Array>(S_FAILED + 1).fill(new Uint8Array(256));
+RUNS[S_METHOD] = TCHAR;
+RUNS[S_TARGET] = TARGET_CHAR;
+RUNS[S_NAME] = TCHAR;
+RUNS[S_VALUE] = SP_VCHAR;
+RUNS[S_REASON] = SP_VCHAR;
+
 // Which line a line end ends (the #ending register): what completing it does.
 const L_EMPTY = 0; //  an empty line before the start line: skipped
 const L_START = 1; //  the request or status line
@@ -101,6 +110,15 @@ export class Scanner {
     this.#records = records;
   }
 
+  /**
+   * The bytes that just continue the token the scanner is paused in, with
+   * nothing to record: a byte from this table may be passed over without a
+   * scan (a peer sending one byte at a time). All zero in other states.
+   */
+  get run(): Uint8Array {
+    return RUNS[this.state]!;
+  }
+
   reset(): void {
     this.state = S_LEADING;
     this.started = this.startDone = this.holding = false;
@@ -116,6 +134,9 @@ export class Scanner {
     const u8 = inp.u8;
     const base = inp.base;
     const o = this.#o;
+    // Imported tables are module bindings, loaded (and checked) at each use:
+    // locals let the inner loops keep them in registers.
+    const tchar = TCHAR;
     let i = inp.at;
     let state = this.state;
     let c = 0;
@@ -144,7 +165,7 @@ export class Scanner {
           continue;
         }
         case S_METHOD: {
-          while (TCHAR[u8[i]!]) i++;
+          while (tchar[u8[i]!]) i++;
           if (i === stop) return this.#pause(inp, i, state);
           if (u8[i] !== SP) return this.#fail(inp, i, 'method', 'Invalid byte in method');
           this.#tokenEnd = base + i++;
@@ -267,7 +288,7 @@ export class Scanner {
         }
         // falls through
         case S_NAME: {
-          while (TCHAR[(c = u8[i]!)]) i++;
+          while (tchar[(c = u8[i]!)]) i++;
           if (i === stop) return this.#pause(inp, i, S_NAME);
           if (c !== COLON) {
             // RFC 9112 §5.1: no whitespace between the name and the colon.
@@ -377,16 +398,17 @@ export class Scanner {
     const u8 = inp.u8;
     const i32 = inp.i32;
     const words = i32.length;
+    const spVchar = SP_VCHAR; // a local: see scan()
     let hi = 0;
     let c = u8[i]!;
     for (;;) {
-      while ((i & 3) !== 0 && SP_VCHAR[c]) c = u8[++i]!;
+      while ((i & 3) !== 0 && spVchar[c]) c = u8[++i]!;
       if ((i & 3) === 0) {
         let k = i >> 2;
         while (k < words && outsideSpVchar(i32[k]!) === 0) k++;
         i = k << 2;
         c = u8[i]!;
-        while (SP_VCHAR[c]) c = u8[++i]!;
+        while (spVchar[c]) c = u8[++i]!;
       }
       if (c !== HTAB && c < 0x80) break;
       hi |= c; // HTAB and obs-text: legal, but not SP / VCHAR
@@ -445,11 +467,12 @@ export class Scanner {
  * boundary, then four bytes at a time, then byte by byte. The request-target's class.
  */
 function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  while ((i & 3) !== 0 && TARGET_CHAR[u8[i]!]) i++;
+  const vchar = TARGET_CHAR; // a local: see Scanner.scan()
+  while ((i & 3) !== 0 && vchar[u8[i]!]) i++;
   if ((i & 3) !== 0) return i;
   let k = i >> 2;
   while (k < i32.length && outsideVchar(i32[k]!) === 0) k++;
   i = k << 2;
-  while (TARGET_CHAR[u8[i]!]) i++;
+  while (vchar[u8[i]!]) i++;
   return i;
 }
