@@ -109,7 +109,8 @@ describe('word-at-a-time predicates, lane by lane against the tables', () => {
       expect(bad).toBe(0);
     });
 
-    it.skipIf(!LITTLE_ENDIAN)(`${name}: the lowest flagged lane is the first bad byte (little-endian)`, () => {
+    // Byte order decides which lane is first in memory; every platform headwire runs on is little-endian.
+    if (LITTLE_ENDIAN) it(`${name}: the lowest flagged lane is the first bad byte (little-endian)`, () => {
       for (let first = 0; first < 4; first++) {
         for (const b of [0x00, 0x09, 0x0d, 0x20, 0x7f, 0x80, 0xff]) {
           if (table[b]) continue;
