@@ -59,20 +59,21 @@ export class Records {
     this.#foldReplace = foldReplace;
   }
 
-  push(type: number, a: number, b: number, c: number, d: number, e: number): void {
-    let n = this.n;
+  /** Add a record whose text lies in [from, to) (absolute offsets; ignored when from < 0). */
+  push(type: number, a: number, b: number, c: number, d: number, e: number, from: number, to: number): void {
+    const n = this.n;
     if (n + REC > this.buf.length) this.#grow();
     const r = this.buf;
-    r[n++] = type;
-    r[n++] = a;
-    r[n++] = b;
-    r[n++] = c;
-    r[n++] = d;
-    r[n++] = e;
-    this.n = n;
-    if (type === R_CONFIRM || type === R_DONE) return;
-    if (this.from < 0) this.from = type === R_FIELD || type === R_REQUEST ? a : c;
-    this.to = type === R_FIELD || type === R_FOLD ? e : d;
+    r[n] = type;
+    r[n + 1] = a;
+    r[n + 2] = b;
+    r[n + 3] = c;
+    r[n + 4] = d;
+    r[n + 5] = e;
+    this.n = n + REC;
+    if (from < 0) return;
+    if (this.from < 0) this.from = from;
+    this.to = to;
   }
 
   /** Forget every record and any held field (a new head, or a one-shot done). */
@@ -114,7 +115,8 @@ export class Records {
       case R_FIELD: {
         if (this.#held !== null) return this.#release(); // this record waits for the next call
         const field: FieldEvent = { type: 'field', name: s.slice(r[j + 1]! - f, r[j + 2]! - f), value: s.slice(r[j + 3]! - f, r[j + 4]! - f) };
-        if (!this.#foldReplace) ev = field;
+        // Final now unless folds are replaced and the next record is a fold, or not here yet.
+        if (!this.#foldReplace || (j + REC < this.n && r[j + REC] !== R_FOLD)) ev = field;
         else {
           // Folds are replaced: the next line may continue this value.
           this.#held = field;
@@ -128,7 +130,7 @@ export class Records {
         (this.#pieces ??= [this.#heldRaw]).push(s.slice(r[j + 3]! - f, r[j + 5]! - f));
         break;
       case R_CONFIRM:
-        ev = this.#release();
+        if (this.#held !== null) ev = this.#release(); // else the field was delivered when its successor was seen
         break;
       case R_DONE:
         if (this.#held !== null) return this.#release(); // the held field first; done on the next call

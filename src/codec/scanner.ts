@@ -360,8 +360,8 @@ export class Scanner {
         this.state = S_LEADING;
         break;
       case L_START:
-        if (this.#request) rec.push(R_REQUEST, this.#tokenStart, this.#tokenEnd, this.#textStart, this.#textEnd, this.#minor);
-        else rec.push(R_STATUS, this.#code, 0, this.#textStart, this.#textEnd, this.#minor);
+        if (this.#request) rec.push(R_REQUEST, this.#tokenStart, this.#tokenEnd, this.#textStart, this.#textEnd, this.#minor, this.#tokenStart, this.#textEnd);
+        else rec.push(R_STATUS, this.#code, 0, this.#textStart, this.#textEnd, this.#minor, this.#textStart, this.#textEnd);
         this.startDone = true;
         this.state = S_FIELD_START;
         break;
@@ -371,17 +371,17 @@ export class Scanner {
         const from = this.#textStart - base;
         let to = eol;
         while (to > from && isOws(u8[to - 1]!)) to--;
-        rec.push(R_FIELD, this.#tokenStart, this.#tokenEnd, this.#textStart, base + to, base + eol);
+        rec.push(R_FIELD, this.#tokenStart, this.#tokenEnd, this.#textStart, base + to, base + eol, this.#tokenStart, base + eol);
         this.holding = true;
         this.state = S_FIELD_START;
         break;
       }
       case L_FOLD:
-        rec.push(R_FOLD, 0, 0, this.#textStart, base + eol, base + eol);
+        rec.push(R_FOLD, 0, 0, this.#textStart, base + eol, base + eol, this.#textStart, base + eol);
         this.state = S_FIELD_START;
         break;
       default: // L_BLANK
-        rec.push(R_DONE, 0, 0, 0, 0, 0);
+        rec.push(R_DONE, 0, 0, 0, 0, 0, -1, 0);
         this.holding = false;
         this.state = S_DONE;
     }
@@ -420,7 +420,7 @@ export class Scanner {
 
   /** The next line does not continue the last field: where folds are replaced, it is final now. */
   #confirm(): void {
-    if (this.#o.foldReplace) this.#records.push(R_CONFIRM, 0, 0, 0, 0, 0);
+    if (this.#o.foldReplace) this.#records.push(R_CONFIRM, 0, 0, 0, 0, 0, -1, 0);
     this.holding = false;
   }
 
