@@ -172,7 +172,7 @@ export class HeadMachine {
   /** One-shot use (parseHead, scanHead): `bytes` is the whole stream. */
   load(bytes: Uint8Array): void {
     checkBytes(bytes);
-    this.input.load(bytes);
+    this.input.load(bytes, this.options.maxHead);
     this.scanner.reset();
     this.records.clear();
     this.headStart = 0;

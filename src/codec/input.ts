@@ -210,17 +210,27 @@ export class Input {
     if (this.#storage !== null && this.u8 !== this.#storage) this.#use(this.#storage);
   }
 
-  /** One-shot use: `bytes` is the whole stream, from offset 0. */
-  load(bytes: Uint8Array): void {
-    this.queue.clear();
+  /**
+   * One-shot use: `bytes` is the whole stream, from offset 0. A short input
+   * is copied at once (no queue round trip); `limit` caps the copy.
+   */
+  load(bytes: Uint8Array, limit: number): void {
     this.base = this.end = this.pos = this.at = 0;
     this.eof = false;
-    this.queue.push(bytes);
+    const n = bytes.length;
+    if (n > COPY_STEP || n > limit || n >= this.u8.length - 1 || this.#storage !== null) {
+      this.queue.push(bytes);
+      return;
+    }
+    this.u8.set(bytes, 0);
+    this.end = n;
+    this.#src = bytes;
+    this.#srcAt = 0;
   }
 
   /** After a one-shot use: keep no reference to the caller's bytes. */
   release(): void {
-    this.queue.clear();
+    if (!this.queue.empty) this.queue.clear();
     this.#src = null;
     this.end = this.pos = this.at = 0;
   }
