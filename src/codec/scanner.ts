@@ -452,7 +452,6 @@ export class Scanner {
   fail(code: ErrorCode, rule: string, offset: number, why: string, hint: StatusHint, inp: Input, at: number): void {
     const shownAt = at < inp.end ? at : inp.end;
     this.stopWith(decodeError(code, rule, offset, why, this.#request ? hint : undefined, inp.u8, inp.pos, shownAt, inp.end));
-    inp.at = shownAt;
   }
 
   /** Fail the head with `error`: it is thrown by every next() until reset(). */
