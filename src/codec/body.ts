@@ -11,7 +11,7 @@ import { ChunkedReader } from './chunked.ts';
 import { HttpError } from './errors.ts';
 import { type BodyEvent, type DataEvent, type EndEvent, NEED_DATA, type NeedData } from './events.ts';
 import type { Framing } from './framing.ts';
-import { ChunkQueue } from './queue.ts';
+import { ChunkQueue } from './input.ts';
 import { TrailerSection } from './trailers.ts';
 
 const EMPTY = new Uint8Array(0);

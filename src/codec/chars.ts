@@ -1,6 +1,9 @@
-// Byte-class tables: one 256-entry Uint8Array per ABNF rule, built from
-// readable ranges. The decoder's inner loops are `while (TABLE[buf[i]]) i++`.
-// Every table lives here so a grammar decision is made in one place.
+// Every byte-level rule of the head grammar, in one place: byte-class tables
+// built from readable ranges, the delimiters, OWS, the HTTP version, the
+// status-code range, DIGIT, hex formatting, and the word-at-a-time predicates
+// the scanner uses to pass four bytes per step. The decoder, the encoder and
+// framing() all take their rules from here.
+import type { HttpVersion } from './events.ts';
 
 type Range = string | readonly [number, number];
 
@@ -16,17 +19,30 @@ function byteTable(...ranges: Range[]): Uint8Array {
   return t;
 }
 
-const DIGIT = [0x30, 0x39] as const;
+export const CR = 0x0d;
+export const LF = 0x0a;
+export const SP = 0x20;
+export const HTAB = 0x09;
+export const COLON = 0x3a;
+
+// RFC 5234 B.1: DIGIT = %x30-39
+const DIGIT_RANGE = [0x30, 0x39] as const;
 const ALPHA_UPPER = [0x41, 0x5a] as const;
 const ALPHA_LOWER = [0x61, 0x7a] as const;
+// VCHAR = %x21-7E; RFC 9110 §5.5: obs-text = %x80-FF
 const VCHAR = [0x21, 0x7e] as const;
 const OBS_TEXT = [0x80, 0xff] as const;
+
+/** DIGIT (RFC 5234): `c` is an ASCII digit. */
+export function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
 
 // RFC 9110 §5.6.2
 // token = 1*tchar
 // tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
 //         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-export const TCHAR = byteTable("!#$%&'*+-.^_`|~", DIGIT, ALPHA_UPPER, ALPHA_LOWER);
+export const TCHAR = byteTable("!#$%&'*+-.^_`|~", DIGIT_RANGE, ALPHA_UPPER, ALPHA_LOWER);
 
 // RFC 9112 §3.2: request-target = origin-form / absolute-form / authority-form / asterisk-form
 // The forms are URI syntax (RFC 3986), which is all VCHAR. We check byte classes only
@@ -37,7 +53,6 @@ export const TARGET_CHAR = byteTable(VCHAR);
 // RFC 9110 §5.5
 // field-value  = *field-content
 // field-vchar  = VCHAR / obs-text
-// obs-text     = %x80-FF
 // Inside a value SP and HTAB are allowed too, so this table is the set of bytes a
 // value may hold: HTAB / SP / VCHAR / obs-text. NUL, CR, LF, other CTLs and DEL are not.
 export const FIELD_VALUE_CHAR = byteTable('\t ', VCHAR, OBS_TEXT);
@@ -45,19 +60,109 @@ export const FIELD_VALUE_CHAR = byteTable('\t ', VCHAR, OBS_TEXT);
 // RFC 9112 §4: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) — the same set.
 export const REASON_CHAR = FIELD_VALUE_CHAR;
 
-// RFC 9110 §5.6.3: OWS = *( SP / HTAB )
-export const OWS_CHAR = byteTable('\t ');
+// The common bytes of a value, SP / VCHAR: the class outsideSpVchar() passes four
+// at a time. HTAB and obs-text are values too, but rarer: they take the slow path.
+export const SP_VCHAR = byteTable(' ', VCHAR);
 
-export const CR = 0x0d;
-export const LF = 0x0a;
-export const SP = 0x20;
-export const HTAB = 0x09;
-export const COLON = 0x3a;
+/** RFC 9110 §5.6.3: OWS = *( SP / HTAB ). `c` is one of those. */
+export function isOws(c: number): boolean {
+  return c === SP || c === HTAB;
+}
+
+/** Trim OWS (SP / HTAB) from both ends. Not `String#trim`, which also eats 0xA0 (obs-text). */
+export function trimOws(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isOws(s.charCodeAt(a))) a++;
+  while (b > a && isOws(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+// RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT, HTTP-name = %s"HTTP"
+// (case-sensitive). Only 1.0 and 1.1 are spoken here: the bytes "HTTP/1." then "0" or "1".
+const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e];
+/** Bytes in an HTTP-version. */
+export const VERSION_LENGTH = 8;
+
+/**
+ * Extend a match of an HTTP-version we speak ("HTTP/1.0" or "HTTP/1.1"): `k`
+ * bytes are matched so far, `buf[i]` is the next. Returns how many are matched
+ * now: 8 for all of them; fewer means `buf[i + result - k]` is wrong (or absent).
+ */
+export function versionMatch(buf: Uint8Array, i: number, k: number): number {
+  while (k < 7 && buf[i] === HTTP_1[k]) {
+    i++;
+    k++;
+  }
+  if (k === 7 && (buf[i] === 0x30 || buf[i] === 0x31)) k = 8;
+  return k;
+}
+
+/** The minor version (0 or 1) of a matched HTTP-version whose last byte is `buf[last]`. */
+export function minorVersion(buf: Uint8Array, last: number): number {
+  return buf[last]! - 0x30;
+}
+
+/** An HTTP version as an API takes it: `'1.0'` or `'1.1'`. */
+export function isHttpVersion(v: unknown): v is HttpVersion {
+  return v === '1.0' || v === '1.1';
+}
+
+// RFC 9110 §15: status-code = 3DIGIT, and the classes run from 1xx to 5xx.
+export const STATUS_MIN = 100;
+export const STATUS_MAX = 599;
+
+/** `n` is a status code a head may carry: an integer in 100–599. */
+export function isStatusCode(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= STATUS_MIN && n <= STATUS_MAX;
+}
+
+/** `c` in hex, zero-padded to `width` digits, without a prefix: `0d`. */
+export function hexDigits(c: number, width: number): string {
+  return c.toString(16).padStart(width, '0');
+}
+
+/** One byte (or code unit) for a message: `0x0d`. */
+export function hexByte(c: number): string {
+  return `0x${hexDigits(c, c > 0xff ? 4 : 2)}`;
+}
+
+// ---------------------------------------------------------------- word-at-a-time
+//
+// A word is four bytes read as one int32 from an Int32Array (little-endian on
+// every platform headwire runs on: lane 0 is the lowest byte, the first in
+// memory). Each predicate is non-zero exactly when some lane holds a byte
+// outside its range. Borrows and carries only start in a lane that is itself
+// outside the range, so they never flag a word of good bytes, and the lowest
+// flagged lane is the first bad byte. The scanner passes whole words while the
+// predicate is zero, then finishes byte by byte with the table, which decides
+// (HTAB and obs-text are legal in a value but stop the word loop).
+// test/codec/chars.test.ts checks both against the byte tables, lane by lane.
+
+/** Non-zero when a lane of `w` is outside SP / VCHAR (SP_VCHAR, 0x20–0x7E): a CTL, DEL or obs-text. */
+export function outsideSpVchar(w: number): number {
+  return (
+    ((w - 0x20202020) | // a lane below 0x20 (CTLs: NUL, HTAB, LF, CR, ...) borrows into its top bit
+      (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
+      w) & //              a lane of 0x80 or more (obs-text) has its top bit set already
+    0x80808080 //          the top bit of each lane
+  );
+}
+
+/** Non-zero when a lane of `w` is outside VCHAR (TARGET_CHAR, 0x21–0x7E): SP, a CTL, DEL or obs-text. */
+export function outsideVchar(w: number): number {
+  return (
+    ((w - 0x21212121) | // a lane below 0x21 (SP and CTLs) borrows into its top bit
+      (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
+      w) & //              a lane of 0x80 or more has its top bit set already
+    0x80808080 //          the top bit of each lane
+  );
+}
 
 // RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and
 // RFC 5234 §2.3 makes quoted ABNF strings case-insensitive, so a-f too.
 // RFC 9112 §7.1: chunk-size = 1*HEXDIG. The value of each is in HEX_VALUE.
-export const HEXDIG = byteTable(DIGIT, [0x41, 0x46], [0x61, 0x66]);
+export const HEXDIG = byteTable(DIGIT_RANGE, [0x41, 0x46], [0x61, 0x66]);
 export const HEX_VALUE = new Uint8Array(256);
 for (let b = 0; b < 256; b++) if (HEXDIG[b]) HEX_VALUE[b] = b <= 0x39 ? b - 0x30 : (b | 0x20) - 0x61 + 10;
 

@@ -22,8 +22,8 @@
 // INVARIANT: every byte of the framing is looked at once, in scan(); the
 // verdict and the offset of an error depend only on the bytes, never on how
 // they were split across scan() calls.
-import { BACKSLASH, CR, DQUOTE, EQUALS, FIELD_VALUE_CHAR, HEX_VALUE, HEXDIG, HTAB, LF, QDTEXT, SEMICOLON, SP, TCHAR } from './chars.ts';
-import { type ErrorCode, HttpError, type StatusHint, escapeBytes, hexByte } from './errors.ts';
+import { BACKSLASH, CR, DQUOTE, EQUALS, FIELD_VALUE_CHAR, HEX_VALUE, HEXDIG, HTAB, LF, QDTEXT, SEMICOLON, SP, TCHAR, hexByte } from './chars.ts';
+import { type ErrorCode, HttpError, type StatusHint, escapeBytes } from './errors.ts';
 import { type ResolvedBodyOptions, bodyTooLarge } from './body-options.ts';
 
 // States are named for what the reader waits for.

@@ -1,4 +1,4 @@
-import { FIELD_VALUE_CHAR, REASON_CHAR, TARGET_CHAR, TCHAR } from './chars.ts';
+import { COLON, CR, FIELD_VALUE_CHAR, LF, REASON_CHAR, SP, STATUS_MAX, STATUS_MIN, TARGET_CHAR, TCHAR, hexByte, isHttpVersion, isOws, isStatusCode } from './chars.ts';
 import { HttpError, escapeByteString } from './errors.ts';
 import type { HttpVersion } from './events.ts';
 
@@ -21,7 +21,15 @@ const REASONS: Record<number, string> = {
   504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
 };
 
-const CRLF = new Uint8Array([0x0d, 0x0a]);
+/** First size of the buffer a HeadEncoder builds heads in; it doubles when a head needs more. */
+const FIRST_BUFFER = 1024;
+// "HTTP/1." then the minor digit: the version as the start lines write it.
+const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e];
+/** Bytes a start line adds around its strings: "HTTP/1.x" (8), two SP or SP + 3 digits + SP, CRLF. */
+const REQUEST_EXTRA = 8 + 2 + 2;
+const STATUS_EXTRA = 8 + 5 + 2;
+/** ": " and CRLF around a field's name and value. */
+const FIELD_EXTRA = 4;
 
 /**
  * The validating head encoder: each command returns the exact bytes to write.
@@ -29,15 +37,24 @@ const CRLF = new Uint8Array([0x0d, 0x0a]);
  * a CR, LF or NUL from an argument never reaches the wire; commands after
  * `done()` are `EPIPE`.
  *
+ * No command allocates a buffer: each returns a view into one buffer that
+ * holds the head being built. **The views stay valid until `reset()`**: the
+ * next head is written over them, so write (or copy) them before. A head
+ * that outgrows the buffer moves to a larger one; views already returned keep
+ * the old one, unchanged.
+ *
  * @example
  * ```ts
  * const e = new HeadEncoder();
  * const bytes = [e.status(200), e.field('Content-Length', '2'), e.done()];
- * // "HTTP/1.1 200 OK\r\n", "Content-Length: 2\r\n", "\r\n"
+ * // "HTTP/1.1 200 OK\r\n", "Content-Length: 2\r\n", "\r\n" (valid until e.reset())
  * ```
  */
 export class HeadEncoder {
   #state: EncoderState = 'start-line';
+  #buf: Uint8Array = new Uint8Array(0);
+  /** Bytes of the head written so far: #buf[0, #len). */
+  #len = 0;
 
   /** What the encoder expects next: `'start-line'`, `'field-line'` (or `done`), or `'done'`. */
   get state(): EncoderState {
@@ -47,12 +64,9 @@ export class HeadEncoder {
   /** `method SP request-target SP HTTP-version CRLF`. */
   request(method: string, target: string, version: HttpVersion = '1.1'): Uint8Array {
     this.#expect('start-line', 'request');
-    checkToken('method', method);
-    if (typeof target !== 'string' || target.length === 0) invalid('request-target', 'Request target must be a non-empty string');
-    checkBytes('request-target', target, TARGET_CHAR);
-    checkVersion(version);
-    this.#state = 'field-line';
-    return latin1(`${method} ${target} HTTP/${version}\r\n`);
+    checkRequest(method, target, version);
+    const at = this.#room(method.length + target.length + REQUEST_EXTRA);
+    return this.#wrote('field-line', at, putRequest(this.#buf, at, method, target, version));
   }
 
   /**
@@ -61,15 +75,9 @@ export class HeadEncoder {
    */
   status(code: number, reason?: string, version: HttpVersion = '1.1'): Uint8Array {
     this.#expect('start-line', 'status');
-    if (typeof code !== 'number' || !Number.isInteger(code) || code < 100 || code > 599) {
-      invalid('status-code', `Status code must be an integer in 100-599, got ${String(code)}`);
-    }
-    const phrase = reason ?? REASONS[code] ?? '';
-    if (typeof phrase !== 'string') invalid('reason-phrase', 'Reason phrase must be a string');
-    checkBytes('reason-phrase', phrase, REASON_CHAR);
-    checkVersion(version);
-    this.#state = 'field-line';
-    return latin1(`HTTP/${version} ${code} ${phrase}\r\n`);
+    const phrase = checkStatus(code, reason, version);
+    const at = this.#room(phrase.length + STATUS_EXTRA);
+    return this.#wrote('field-line', at, putStatus(this.#buf, at, code, phrase, version));
   }
 
   /**
@@ -79,33 +87,43 @@ export class HeadEncoder {
    */
   field(name: string, value: string): Uint8Array {
     this.#expect('field-line', 'field');
-    if (typeof name !== 'string' || name.length === 0) invalid('field-name', 'field-name must be a non-empty token');
-    if (typeof value !== 'string') invalid('field-value', 'Field value must be a string');
-    // The hot command: validate and copy in one pass per string, into one array.
-    const out = new Uint8Array(name.length + value.length + 4);
-    let at = put(out, 0, name, TCHAR, 'field-name');
-    out[at++] = 0x3a; // ":"
-    out[at++] = 0x20;
-    at = put(out, at, value, FIELD_VALUE_CHAR, 'field-value');
-    const n = value.length;
-    if (n > 0 && (isOws(value.charCodeAt(0)) || isOws(value.charCodeAt(n - 1)))) {
-      invalid('field-value', `Field value has leading or trailing whitespace: "${escapeByteString(value)}"`);
-    }
-    out[at++] = 0x0d;
-    out[at] = 0x0a;
-    return out;
+    checkField(name, value);
+    const at = this.#room(name.length + value.length + FIELD_EXTRA);
+    return this.#wrote('field-line', at, putField(this.#buf, at, name, value));
   }
 
   /** The blank line that ends the head. Later commands are `EPIPE` until `reset()`. */
   done(): Uint8Array {
     this.#expect('field-line', 'done');
-    this.#state = 'done';
-    return CRLF.slice();
+    const at = this.#room(2);
+    return this.#wrote('done', at, putCrlf(this.#buf, at));
   }
 
-  /** Start the next head on the same connection. */
+  /** Start the next head on the same connection. Views returned so far may be overwritten from now on. */
   reset(): void {
     this.#state = 'start-line';
+    this.#len = 0;
+  }
+
+  /** Room for `n` more bytes after the head so far; returns where they go. */
+  #room(n: number): number {
+    const at = this.#len;
+    if (at + n > this.#buf.length) {
+      // A new buffer, not a grown one: the views already returned keep the old bytes.
+      let size = Math.max(this.#buf.length * 2, FIRST_BUFFER);
+      while (size < at + n) size *= 2;
+      const bigger = new Uint8Array(size);
+      bigger.set(this.#buf.subarray(0, at), 0);
+      this.#buf = bigger;
+    }
+    return at;
+  }
+
+  /** A command wrote #buf[from, to): move on and return its view. */
+  #wrote(next: EncoderState, from: number, to: number): Uint8Array {
+    this.#state = next;
+    this.#len = to;
+    return this.#buf.subarray(from, to);
   }
 
   #expect(state: EncoderState, command: string): void {
@@ -116,27 +134,123 @@ export class HeadEncoder {
   }
 }
 
-function invalid(rule: string, message: string): never {
-  throw new HttpError('EINVAL', message, { rule });
-}
+/** The start line of encodeHead: a request's or a status line's parts (a decoded start-line event fits). */
+export type HeadStart =
+  | { method: string; target: string; version?: HttpVersion }
+  | { code: number; reason?: string; version?: HttpVersion };
 
-function isOws(c: number): boolean {
-  return c === 0x20 || c === 0x09;
-}
-
-function checkToken(rule: string, s: string): void {
-  if (typeof s !== 'string' || s.length === 0) invalid(rule, `${rule} must be a non-empty token`);
-  checkBytes(rule, s, TCHAR);
-}
-
-function checkBytes(rule: string, s: string, table: Uint8Array): void {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0xff || !table[c]) refuse(rule, s, i);
+/**
+ * One-shot encode of a whole head: the start line, the fields in order, the
+ * blank line, in one new array. The same checks as HeadEncoder's commands
+ * (`EINVAL` for a bad argument, nothing written).
+ *
+ * @example
+ * ```ts
+ * encodeHead({ code: 200 }, [['Content-Length', '2']]); // "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n"
+ * encodeHead({ method: 'GET', target: '/' }, [['Host', 'example.com']]);
+ * ```
+ */
+export function encodeHead(start: HeadStart, fields: ReadonlyArray<readonly [string, string]>): Uint8Array {
+  if (typeof start !== 'object' || start === null) invalid('start', 'encodeHead needs a start line: { method, target } or { code }');
+  if (!Array.isArray(fields)) invalid('fields', 'encodeHead needs an array of [name, value] fields');
+  const version = start.version ?? '1.1';
+  let n = 2;
+  let phrase = '';
+  const request = 'method' in start;
+  if (request) {
+    checkRequest(start.method, start.target, version);
+    n += start.method.length + start.target.length + REQUEST_EXTRA;
+  } else {
+    phrase = checkStatus(start.code, start.reason, version);
+    n += phrase.length + STATUS_EXTRA;
   }
+  for (let j = 0; j < fields.length; j++) {
+    const f = fields[j];
+    if (!Array.isArray(f)) invalid('fields', `Field ${j} is not a [name, value] pair`);
+    checkField(f[0], f[1]);
+    n += f[0].length + f[1].length + FIELD_EXTRA;
+  }
+  const out = new Uint8Array(n);
+  let at = request ? putRequest(out, 0, (start as { method: string }).method, (start as { target: string }).target, version) : putStatus(out, 0, (start as { code: number }).code, phrase, version);
+  for (let j = 0; j < fields.length; j++) at = putField(out, at, fields[j]![0], fields[j]![1]);
+  putCrlf(out, at);
+  return out;
 }
 
-/** Validate `s` against `table` and copy it into `out` at `at`; returns the index after it. */
+// The checks before a write look at the arguments' types and sizes; the bytes
+// are checked while they are copied (put()). Either way a refused command
+// commits nothing: HeadEncoder moves its length only after a command wrote
+// all of it, and encodeHead returns nothing.
+
+function checkRequest(method: string, target: string, version: unknown): void {
+  if (typeof method !== 'string' || method.length === 0) invalid('method', 'method must be a non-empty token');
+  if (typeof target !== 'string' || target.length === 0) invalid('request-target', 'Request target must be a non-empty string');
+  checkVersion(version);
+}
+
+/** The reason phrase to write (RFC 9110's for the code when none is given). */
+function checkStatus(code: number, reason: string | undefined, version: unknown): string {
+  if (!isStatusCode(code)) invalid('status-code', `Status code must be an integer in ${STATUS_MIN}-${STATUS_MAX}, got ${String(code)}`);
+  const phrase = reason ?? REASONS[code] ?? '';
+  if (typeof phrase !== 'string') invalid('reason-phrase', 'Reason phrase must be a string');
+  checkVersion(version);
+  return phrase;
+}
+
+function checkField(name: string, value: string): void {
+  if (typeof name !== 'string' || name.length === 0) invalid('field-name', 'field-name must be a non-empty token');
+  if (typeof value !== 'string') invalid('field-value', 'Field value must be a string');
+}
+
+function checkVersion(v: unknown): void {
+  if (!isHttpVersion(v)) invalid('http-version', `HTTP version must be '1.0' or '1.1', got ${String(v)}`);
+}
+
+function putRequest(out: Uint8Array, at: number, method: string, target: string, version: HttpVersion): number {
+  at = put(out, at, method, TCHAR, 'method');
+  out[at++] = SP;
+  at = put(out, at, target, TARGET_CHAR, 'request-target');
+  out[at++] = SP;
+  at = putVersion(out, at, version);
+  return putCrlf(out, at);
+}
+
+function putStatus(out: Uint8Array, at: number, code: number, reason: string, version: HttpVersion): number {
+  at = putVersion(out, at, version);
+  out[at++] = SP;
+  out[at++] = 0x30 + ((code / 100) | 0);
+  out[at++] = 0x30 + (((code / 10) | 0) % 10);
+  out[at++] = 0x30 + (code % 10);
+  out[at++] = SP;
+  at = put(out, at, reason, REASON_CHAR, 'reason-phrase');
+  return putCrlf(out, at);
+}
+
+function putField(out: Uint8Array, at: number, name: string, value: string): number {
+  at = put(out, at, name, TCHAR, 'field-name');
+  out[at++] = COLON;
+  out[at++] = SP;
+  const from = at;
+  at = put(out, at, value, FIELD_VALUE_CHAR, 'field-value');
+  if (at > from && (isOws(out[from]!) || isOws(out[at - 1]!))) {
+    invalid('field-value', `Field value has leading or trailing whitespace: "${escapeByteString(value)}"`);
+  }
+  return putCrlf(out, at);
+}
+
+function putVersion(out: Uint8Array, at: number, version: HttpVersion): number {
+  for (let k = 0; k < HTTP_1.length; k++) out[at++] = HTTP_1[k]!;
+  out[at++] = version === '1.0' ? 0x30 : 0x31;
+  return at;
+}
+
+function putCrlf(out: Uint8Array, at: number): number {
+  out[at++] = CR;
+  out[at++] = LF;
+  return at;
+}
+
+/** Check the byte string `s` against `table` and copy it into `out` at `at`, in one pass; returns the index after it. */
 function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -146,19 +260,12 @@ function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: st
   return at;
 }
 
+function invalid(rule: string, message: string): never {
+  throw new HttpError('EINVAL', message, { rule });
+}
+
 function refuse(rule: string, s: string, i: number): never {
   const c = s.charCodeAt(i);
-  const what = c > 0xff ? `code unit 0x${c.toString(16)} above 0xFF` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+  const what = c > 0xff ? `code unit ${hexByte(c)} above 0xFF` : `byte ${hexByte(c)}`;
   invalid(rule, `Invalid ${what} in ${rule} at index ${i}: "${escapeByteString(s)}"`);
-}
-
-function checkVersion(v: string): void {
-  if (v !== '1.0' && v !== '1.1') invalid('http-version', `HTTP version must be '1.0' or '1.1', got ${String(v)}`);
-}
-
-/** Byte string to bytes; every code unit was checked to be <= 0xFF. */
-function latin1(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }

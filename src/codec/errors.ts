@@ -1,3 +1,5 @@
+import { LF, hexDigits } from './chars.ts';
+
 /**
  * Error codes, named after the errno values libdill's `http_*` calls return.
  *
@@ -67,11 +69,6 @@ export class HttpError extends Error {
   }
 }
 
-/** Render one byte for a message: `0x0d`. */
-export function hexByte(b: number): string {
-  return `0x${b.toString(16).padStart(2, '0')}`;
-}
-
 /**
  * Escape a byte range for display: printable ASCII as is, `\r`, `\n`, `\t`,
  * `\\`, `\"`, everything else as `\xHH`.
@@ -96,6 +93,37 @@ function escapeCode(c: number): string {
   if (c === 0x5c) return '\\\\';
   if (c === 0x22) return '\\"';
   if (c >= 0x20 && c < 0x7f) return String.fromCharCode(c);
-  if (c > 0xff) return `\\u${c.toString(16).padStart(4, '0')}`;
-  return `\\x${c.toString(16).padStart(2, '0')}`;
+  if (c > 0xff) return `\\u${hexDigits(c, 4)}`;
+  return `\\x${hexDigits(c, 2)}`;
+}
+
+/** The most bytes of the offending line a decode error shows. */
+const SHOWN_LINE = 120;
+
+/**
+ * A decode error: `${why} at offset ${offset}`, then the line around
+ * `bytes[at]` (from `lineStart`, through its LF if it is in `bytes[0, end)`),
+ * escaped, at most 120 bytes of it. `statusHint` only for requests.
+ */
+export function decodeError(
+  code: ErrorCode,
+  rule: string,
+  offset: number,
+  why: string,
+  hint: StatusHint | undefined,
+  bytes: Uint8Array,
+  lineStart: number,
+  at: number,
+  end: number,
+): HttpError {
+  let from = Math.min(lineStart, at);
+  let to = at;
+  while (to < end && bytes[to] !== LF) to++;
+  if (to < end) to++;
+  if (to - from > SHOWN_LINE) {
+    from = Math.max(from, at - SHOWN_LINE / 2);
+    to = Math.min(to, from + SHOWN_LINE);
+  }
+  const line = to > from ? `: "${escapeBytes(bytes, from, to)}"` : '';
+  return new HttpError(code, `${why} at offset ${offset}${line}`, { offset, rule, statusHint: hint });
 }

@@ -16,8 +16,8 @@
 // "chunked," (an empty list element) valid and we accept it, but llhttp and
 // h11 reject it: forwarded as is, it is refused by the next hop at best and
 // read differently by it at worst.
-import { BACKSLASH, DQUOTE, EQUALS, FIELD_VALUE_CHAR, OWS_CHAR, SEMICOLON, TCHAR } from './chars.ts';
-import { HttpError, escapeByteString, hexByte } from './errors.ts';
+import { BACKSLASH, DQUOTE, EQUALS, FIELD_VALUE_CHAR, SEMICOLON, TCHAR, hexByte, isDigit, isHttpVersion, isOws, isStatusCode } from './chars.ts';
+import { HttpError, escapeByteString } from './errors.ts';
 import type { HeadKind, HttpVersion } from './events.ts';
 
 /**
@@ -118,7 +118,7 @@ export function framing(
     throw new HttpError('EINVAL', `Kind must be 'request' or 'response', got ${String(kind)}`, { rule: 'kind' });
   }
   const version = context.version;
-  if (version !== '1.0' && version !== '1.1') {
+  if (!isHttpVersion(version)) {
     throw new HttpError('EINVAL', `Version must be '1.0' or '1.1', got ${String(version)}`, { rule: 'version' });
   }
 
@@ -133,7 +133,7 @@ export function framing(
   } else {
     const status = context.status;
     // RFC 9110 §15: status codes are 100–599 (the decoder delivers nothing else).
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+    if (!isStatusCode(status)) {
       throw new HttpError('EINVAL', `A response's framing needs its status code (100-599), got ${String(status)}`, {
         rule: 'status',
       });
@@ -250,7 +250,7 @@ export function keepAlive(version: HttpVersion, fields: ReadonlyArray<{ name: st
       while (end < n && v.charCodeAt(end) !== COMMA) end++;
       const from = skipOws(v, at);
       let to = end;
-      while (to > from && OWS_CHAR[v.charCodeAt(to - 1)] === 1) to--;
+      while (to > from && isOws(v.charCodeAt(to - 1))) to--;
       if (asciiEqualsAt(v, from, to, 'close')) close = true;
       else if (asciiEqualsAt(v, from, to, 'keep-alive')) keep = true;
       at = end + 1;
@@ -398,12 +398,8 @@ function contentLength(kind: HeadKind, values: readonly string[]): number {
   return length;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
 function skipOws(s: string, i: number): number {
-  while (i < s.length && OWS_CHAR[s.charCodeAt(i)] === 1) i++;
+  while (i < s.length && isOws(s.charCodeAt(i))) i++;
   return i;
 }
 
@@ -444,7 +440,7 @@ function badByte(kind: HeadKind, rule: string, field: string, value: string, i: 
   if (i >= value.length) what = 'Unexpected end';
   else {
     const c = value.charCodeAt(i);
-    what = c > 0xff ? `Invalid code unit 0x${c.toString(16).padStart(4, '0')} (not a byte)` : `Invalid byte ${hexByte(c)}`;
+    what = c > 0xff ? `Invalid code unit ${hexByte(c)} (not a byte)` : `Invalid byte ${hexByte(c)}`;
   }
   return protocolError(kind, rule, `${what} at index ${i} in ${field}: "${escapeByteString(value)}"`);
 }

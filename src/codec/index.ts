@@ -1,5 +1,5 @@
 export { HeadDecoder } from './decoder.ts';
-export { HeadEncoder } from './encoder.ts';
+export { HeadEncoder, type HeadStart, encodeHead } from './encoder.ts';
 export { type ErrorCode, HttpError, type HttpErrorDetails, type StatusHint, escapeBytes, escapeByteString } from './errors.ts';
 export {
   type BodyEvent,

@@ -13,14 +13,14 @@ let injected: ByteStringDecoder | null = null;
 /**
  * Install a faster byte-string decoder, or `null` to go back to the portable
  * one (TextDecoder for ASCII spans, `String.fromCharCode` otherwise). The
- * codec imports nothing from a runtime, so an entry point that knows its
- * runtime passes one in: `headwire/node` installs `Buffer#latin1Slice`, which
- * is one native call for any span, obs-text included. The decoder is checked
- * on obs-text before it is used; a wrong one is `EINVAL`.
+ * codec imports nothing from a runtime, so an entry point passes one in: the
+ * package root installs `Buffer#latin1Slice` when the global object has
+ * Buffer (Node, Bun), one native call for any span, obs-text included. The
+ * decoder is checked on obs-text before it is used; a wrong one is `EINVAL`.
  *
  * @example
  * ```ts
- * setByteStringDecoder((b, s, e) => Buffer.prototype.latin1Slice.call(b, s, e)); // what headwire/node does
+ * setByteStringDecoder((b, s, e) => Buffer.prototype.latin1Slice.call(b, s, e)); // what the root entry does on Node
  * ```
  */
 export function setByteStringDecoder(decoder: ByteStringDecoder | null): void {
@@ -58,15 +58,5 @@ export function byteString(bytes: Uint8Array, start: number, end: number, ascii:
   return out;
 }
 
-/** Trim OWS (SP / HTAB) from both ends. Not `String#trim`, which also eats 0xA0 (obs-text). */
-export function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isOws(s.charCodeAt(a))) a++;
-  while (b > a && isOws(s.charCodeAt(b - 1))) b--;
-  return a === 0 && b === s.length ? s : s.slice(a, b);
-}
-
-function isOws(c: number): boolean {
-  return c === 0x20 || c === 0x09;
-}
+// trimOws lives with the other byte rules; re-exported for the adapters that import it from here.
+export { trimOws } from './chars.ts';

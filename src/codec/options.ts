@@ -1,4 +1,5 @@
 import { HttpError } from './errors.ts';
+import { alignedPart } from './input.ts';
 
 /**
  * Decoder options. Everything is strict by default; each leniency is one named
@@ -38,7 +39,10 @@ export interface DecoderOptions {
    * Caller-supplied buffer for heads split across chunks (libdill's
    * `http_attach_mem`). The decoder then allocates nothing to buffer a head; a
    * head longer than `storage.length` is `EMSGSIZE` (rule `storage-too-small`),
-   * however it is chunked.
+   * however it is chunked. The decoder reads the storage four bytes at a time,
+   * so it uses it from its first 4-byte-aligned byte: a storage whose
+   * `byteOffset` is not a multiple of 4 (a `subarray`) holds up to 3 bytes
+   * less. `new Uint8Array(n)` is always aligned.
    */
   storage?: Uint8Array;
 }
@@ -49,7 +53,7 @@ export interface ResolvedOptions {
   /** The effective head limit: `maxHeadSize`, or `storage.length` when smaller. */
   maxHead: number;
   /** The rule named when `maxHead` is exceeded. */
-  maxHeadRule: 'head-too-large' | 'storage-too-small';
+  maxHeadRule: Exclude<LimitRule, 'too-many-fields'>;
   maxFields: number;
   storage: Uint8Array | undefined;
 }
@@ -76,13 +80,23 @@ export function resolveOptions(kind: 'request' | 'response', o: DecoderOptions =
   if (storage !== undefined && !(storage instanceof Uint8Array)) {
     throw new HttpError('EINVAL', 'Option storage must be a Uint8Array', { rule: 'storage' });
   }
-  const byStorage = storage !== undefined && storage.length < maxHeadSize;
+  const room = storage === undefined ? maxHeadSize : alignedPart(storage).length;
+  const byStorage = room < maxHeadSize;
   return {
     lfOnly: o.lenient?.lfOnly === true,
     foldReplace: fold === 'replace',
-    maxHead: byStorage ? storage.length : maxHeadSize,
+    maxHead: byStorage ? room : maxHeadSize,
     maxHeadRule: byStorage ? 'storage-too-small' : 'head-too-large',
     maxFields,
     storage,
   };
+}
+
+export type LimitRule = 'head-too-large' | 'storage-too-small' | 'too-many-fields';
+
+/** Why a limit stopped a head, for the error message. */
+export function limitWhy(rule: LimitRule, o: ResolvedOptions): string {
+  if (rule === 'too-many-fields') return `More than ${o.maxFields} field lines (maxFields)`;
+  if (rule === 'storage-too-small') return `Head longer than the ${o.maxHead}-byte storage`;
+  return `Head longer than ${o.maxHead} bytes (maxHeadSize)`;
 }

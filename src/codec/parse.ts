@@ -1,19 +1,19 @@
-import { HeadDecoder, parseWhole } from './decoder.ts';
-import type { HeadEvent, HeadKind } from './events.ts';
+import { HeadMachine } from './decoder.ts';
+import { type HeadEvent, type HeadKind, NEED_DATA } from './events.ts';
 import type { DecoderOptions } from './options.ts';
 
-// One decoder per kind for calls without options: a one-shot decode leaves it
-// reset (and holding no reference to the input), so it can be reused and the
-// per-call cost is the scan and the strings, not a decoder's construction.
-let requestDecoder: HeadDecoder | null = null;
-let responseDecoder: HeadDecoder | null = null;
+// One machine per kind for calls without options: a one-shot decode leaves it
+// holding no reference to the input, so it can be reused and the per-call
+// cost is the scan and the strings, not a decoder's construction.
+let requestMachine: HeadMachine | null = null;
+let responseMachine: HeadMachine | null = null;
 
-/** The decoder a one-shot call runs on: a cached one when there are no options. */
-export function oneShotDecoder(kind: HeadKind, options: DecoderOptions | undefined): HeadDecoder {
-  if (options !== undefined) return new HeadDecoder(kind, options);
-  if (kind === 'request') return (requestDecoder ??= new HeadDecoder(kind));
-  if (kind === 'response') return (responseDecoder ??= new HeadDecoder(kind));
-  return new HeadDecoder(kind); // throws EINVAL for the bad kind
+/** The machine a one-shot call runs on: a cached one when there are no options. */
+export function oneShotMachine(kind: HeadKind, options: DecoderOptions | undefined): HeadMachine {
+  if (options !== undefined) return new HeadMachine(kind, options);
+  if (kind === 'request') return (requestMachine ??= new HeadMachine(kind));
+  if (kind === 'response') return (responseMachine ??= new HeadMachine(kind));
+  return new HeadMachine(kind); // throws EINVAL for the bad kind
 }
 
 /**
@@ -31,5 +31,17 @@ export function oneShotDecoder(kind: HeadKind, options: DecoderOptions | undefin
  * ```
  */
 export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOptions): HeadEvent[] | null {
-  return parseWhole(oneShotDecoder(kind, options), bytes);
+  const m = oneShotMachine(kind, options);
+  m.load(bytes);
+  try {
+    const events: HeadEvent[] = [];
+    for (;;) {
+      const ev = m.next();
+      if (ev === NEED_DATA) return null;
+      events.push(ev);
+      if (ev.type === 'done') return events;
+    }
+  } finally {
+    m.release();
+  }
 }

@@ -1,7 +1,8 @@
-import { SPAN_FIELD, SPAN_HEADER, scanWhole } from './decoder.ts';
+import { HttpError } from './errors.ts';
 import type { HeadKind } from './events.ts';
 import { DEFAULT_MAX_FIELDS, type DecoderOptions } from './options.ts';
-import { oneShotDecoder } from './parse.ts';
+import { oneShotMachine } from './parse.ts';
+import { SPAN_FIELD, SPAN_HEADER } from './records.ts';
 
 /**
  * Zero-copy decode of a whole head into spans: offsets into `bytes`, no strings,
@@ -59,7 +60,19 @@ import { oneShotDecoder } from './parse.ts';
  * ```
  */
 export function scanHead(kind: HeadKind, bytes: Uint8Array, out: Int32Array, options?: DecoderOptions): number {
-  return scanWhole(oneShotDecoder(kind, options), bytes, out);
+  const m = oneShotMachine(kind, options);
+  const need = spanArrayLength(m.options.maxFields);
+  if (!(out instanceof Int32Array) || out.length < need) {
+    throw new HttpError('EINVAL', `scanHead needs an Int32Array of at least ${need} ints (6 + 4 * maxFields)`, { rule: 'out' });
+  }
+  m.load(bytes);
+  try {
+    if (!m.drive()) return -1;
+    m.records.spans(out);
+    return m.input.base + m.input.pos;
+  } finally {
+    m.release();
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // encoder refuses what a decoder would reject (EINVAL) instead of escaping it,
 // so a CR, LF or NUL from an argument never reaches the wire (libdill, h11).
 import { describe, expect, it } from 'vitest';
-import { HeadEncoder, HttpError, type HttpVersion } from '../../src/index.ts';
+import { HeadEncoder, HttpError, type HttpVersion, type StatusEvent, encodeHead, parseHead } from '../../src/index.ts';
 
 /** Bytes to a byte string, one code unit per octet (never TextDecoder('latin1'): that is windows-1252). */
 function latin1(b: Uint8Array): string {
@@ -211,5 +211,74 @@ describe('HeadEncoder reset', () => {
     e.reset();
     expect((thrown(() => e.field('Host', 'a')) as HttpError).code).toBe('EINVAL');
     expect(latin1(e.request('PUT', '/x', '1.0'))).toBe('PUT /x HTTP/1.0\r\n');
+  });
+});
+
+describe('HeadEncoder views (no allocation per command)', () => {
+  it('every view stays as written until reset(), even when the buffer grows under them', () => {
+    const e = new HeadEncoder();
+    const big = 'v'.repeat(5000); // more than the first buffer: the head moves to a larger one
+    const parts = [e.status(200), e.field('A', 'a'), e.field('Big', big), e.field('B', 'b'), e.done()];
+    expect(parts.map(latin1).join('')).toBe(`HTTP/1.1 200 OK\r\nA: a\r\nBig: ${big}\r\nB: b\r\n\r\n`);
+  });
+
+  it('after reset() the next head is written where the last one was (views are valid until reset)', () => {
+    const e = new HeadEncoder();
+    const first = e.status(200);
+    e.done();
+    e.reset();
+    e.status(404);
+    expect(latin1(first)).toBe('HTTP/1.1 404 Not Found\r\n'.slice(0, first.length));
+  });
+
+  it('a refused command leaves the views already returned intact', () => {
+    const e = new HeadEncoder();
+    const line = e.request('GET', '/');
+    expect(() => e.field('X', 'bad\r\nvalue')).toThrow(HttpError);
+    const f = e.field('Y', 'ok');
+    expect([latin1(line), latin1(f)]).toEqual(['GET / HTTP/1.1\r\n', 'Y: ok\r\n']);
+  });
+});
+
+describe('encodeHead (one shot)', () => {
+  it('is the concatenation of the commands, for requests and responses', () => {
+    const e = new HeadEncoder();
+    const commands = [e.status(201, 'Made', '1.0'), e.field('Location', '/x'), e.field('Server', 'hw'), e.done()];
+    expect(latin1(encodeHead({ code: 201, reason: 'Made', version: '1.0' }, [['Location', '/x'], ['Server', 'hw']]))).toBe(commands.map(latin1).join(''));
+    expect(latin1(encodeHead({ method: 'GET', target: '/a?b' }, [['Host', 'h']]))).toBe('GET /a?b HTTP/1.1\r\nHost: h\r\n\r\n');
+    expect(latin1(encodeHead({ code: 204 }, []))).toBe('HTTP/1.1 204 No Content\r\n\r\n');
+  });
+
+  it('takes a decoded start line as it is', () => {
+    const wire = 'HTTP/1.1 200 OK\r\nX: caf\xe9\r\n\r\n';
+    const events = parseHead('response', Uint8Array.from(wire, (c) => c.charCodeAt(0)))!;
+    const fields = events.flatMap((ev) => (ev.type === 'field' ? [[ev.name, ev.value] as [string, string]] : []));
+    expect(latin1(encodeHead(events[0] as StatusEvent, fields))).toBe(wire);
+  });
+
+  it('refuses what the commands refuse, with the same code and rule', () => {
+    const cases: Array<[() => unknown, () => unknown]> = [
+      [() => encodeHead({ method: 'G T', target: '/' }, []), () => new HeadEncoder().request('G T', '/')],
+      [() => encodeHead({ method: 'GET', target: '/\u20ac' }, []), () => new HeadEncoder().request('GET', '/\u20ac')],
+      [() => encodeHead({ code: 99 }, []), () => new HeadEncoder().status(99)],
+      [() => encodeHead({ code: 200, reason: 'a\nb' }, []), () => new HeadEncoder().status(200, 'a\nb')],
+      [() => encodeHead({ code: 200, version: v('2.0') }, []), () => new HeadEncoder().status(200, 'OK', v('2.0'))],
+      [() => encodeHead({ code: 200 }, [['X', ' a']]), () => encoderAt('field-line').field('X', ' a')],
+      [() => encodeHead({ code: 200 }, [['X', 'a\0']]), () => encoderAt('field-line').field('X', 'a\0')],
+      [() => encodeHead({ code: 200 }, [['X:', 'a']]), () => encoderAt('field-line').field('X:', 'a')],
+    ];
+    for (const [oneShot, command] of cases) {
+      const a = thrown(oneShot) as HttpError;
+      const b = thrown(command) as HttpError;
+      expect(a).toBeInstanceOf(HttpError);
+      expect({ code: a.code, rule: a.rule }).toEqual({ code: b.code, rule: b.rule });
+    }
+    expect((thrown(() => encodeHead(null as never, [])) as HttpError).code).toBe('EINVAL');
+    expect((thrown(() => encodeHead({ code: 200 }, [['X'] as never])) as HttpError).code).toBe('EINVAL');
+  });
+
+  it('is exported from the root and the codec entry', async () => {
+    const codec = await import('../../src/codec/index.ts');
+    expect(codec.encodeHead).toBe(encodeHead);
   });
 });

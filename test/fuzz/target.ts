@@ -152,17 +152,6 @@ function fixedConfigs(kind: HeadKind): Config[] {
 const FIXED: Record<HeadKind, Config[]> = { request: fixedConfigs('request'), response: fixedConfigs('response') };
 const OUT_BY_FIELDS: Int32Array[] = [];
 
-/** Per kind: the index in FIXED of [lfOnly * 2 + foldReplace]. */
-const FIXED_INDEX: Record<HeadKind, number[]> = { request: indexOf(FIXED.request), response: indexOf(FIXED.response) };
-
-function indexOf(configs: Config[]): number[] {
-  const out: number[] = [];
-  configs.forEach((c, i) => {
-    out[(c.lfOnly ? 2 : 0) + (c.foldReplace ? 1 : 0)] = i;
-  });
-  return out;
-}
-
 /** Option set [4]: limits derived from the seed, so a failure replays from the input alone. */
 function limitedConfig(n: number, rnd: () => number, lfOnly: boolean, foldReplace: boolean): Config {
   const maxHeadSize = Math.floor(rnd() * (n + 8));

@@ -1,0 +1,195 @@
+// What the scanner found, as fixed-size records of absolute stream offsets,
+// and the two ways they leave the codec: events (strings, for next() and
+// parseHead) and spans (offsets, for scanHead). Strings are made per batch:
+// the bytes of every record one scan produced become one string in one native
+// call, and each piece is a slice of it.
+import { trimOws } from './chars.ts';
+import type { FieldEvent, HeadEvent } from './events.ts';
+import { byteString } from './latin1.ts';
+
+// The record layout, the one place it is written down. A record is REC ints:
+//
+// | type      | 1            | 2          | 3              | 4                      | 5                  |
+// |-----------|--------------|------------|----------------|------------------------|--------------------|
+// | R_REQUEST | method start | method end | target start   | target end             | minor version      |
+// | R_STATUS  | status code  | 0          | reason start   | reason end             | minor version      |
+// | R_FIELD   | name start   | name end   | value start    | value end, OWS trimmed | line content end   |
+// | R_FOLD    | 0            | 0          | text start     | line content end       | line content end   |
+// | R_CONFIRM | the field before is final: the next line does not fold into it               |
+// | R_DONE    | the blank line                                                                 |
+//
+// Offsets are absolute stream offsets; ends are exclusive. "Line content end"
+// is where the CR or LF is. An R_FOLD's text starts after the fold's SP/HTAB.
+export const REC = 6;
+export const R_REQUEST = 1;
+export const R_STATUS = 2;
+export const R_FIELD = 3;
+export const R_FOLD = 4;
+export const R_CONFIRM = 5;
+export const R_DONE = 6;
+
+// The span layout scanHead writes (documented for users in spans.ts): a header, then 4 ints per field.
+export const SPAN_HEADER = 6;
+export const SPAN_FIELD = 4;
+
+/**
+ * The records of one head, in order, and the state of turning them into
+ * events: records [at, n) are not delivered yet.
+ */
+export class Records {
+  buf = new Int32Array(REC * 16);
+  /** Ints written; records are buf[0, n). */
+  n = 0;
+  /** The next record to turn into an event. */
+  at = 0;
+  /** Absolute offsets of the bytes the undecoded records cover, and whether one of them was >= 0x80. */
+  from = -1;
+  to = 0;
+  hi = 0;
+  readonly #foldReplace: boolean;
+  #str = '';
+  #strFrom = 0;
+  /** Where folds are replaced, a field waits here until the next line shows it is not folded. */
+  #held: FieldEvent | null = null;
+  /** The held field's value as raw pieces (untrimmed value, then each fold's text), once a fold came. */
+  #pieces: string[] | null = null;
+  #heldRaw = '';
+
+  constructor(foldReplace: boolean) {
+    this.#foldReplace = foldReplace;
+  }
+
+  /** Add a record whose text lies in [from, to) (absolute offsets; ignored when from < 0). */
+  push(type: number, a: number, b: number, c: number, d: number, e: number, from: number, to: number): void {
+    const n = this.n;
+    if (n + REC > this.buf.length) this.#grow();
+    const r = this.buf;
+    r[n] = type;
+    r[n + 1] = a;
+    r[n + 2] = b;
+    r[n + 3] = c;
+    r[n + 4] = d;
+    r[n + 5] = e;
+    this.n = n + REC;
+    if (from < 0) return;
+    if (this.from < 0) this.from = from;
+    this.to = to;
+  }
+
+  /** Forget every record and any held field (a new head, or a one-shot done). */
+  clear(): void {
+    this.n = this.at = 0;
+    this.from = -1;
+    this.hi = 0;
+    this.#str = '';
+    this.#held = null;
+    this.#pieces = null;
+  }
+
+  /** Decode the bytes of the records not yet decoded to one string: `u8[0]` is at absolute `base`. */
+  decode(u8: Uint8Array, base: number): void {
+    const from = this.from;
+    this.#str = byteString(u8, from - base, this.to - base, this.hi < 0x80);
+    this.#strFrom = from;
+    this.from = -1;
+    this.hi = 0;
+  }
+
+  /**
+   * The event of the record at `at` (after decode()), or null when it makes
+   * none yet (a field held for a possible fold, a fold). Consumes what it used.
+   */
+  event(): HeadEvent | null {
+    const r = this.buf;
+    const s = this.#str;
+    const f = this.#strFrom;
+    let j = this.at;
+    let ev: HeadEvent | null = null;
+    switch (r[j]) {
+      case R_REQUEST:
+        ev = { type: 'request', method: s.slice(r[j + 1]! - f, r[j + 2]! - f), target: s.slice(r[j + 3]! - f, r[j + 4]! - f), version: r[j + 5] ? '1.1' : '1.0' };
+        break;
+      case R_STATUS:
+        ev = { type: 'status', code: r[j + 1]!, reason: s.slice(r[j + 3]! - f, r[j + 4]! - f), version: r[j + 5] ? '1.1' : '1.0' };
+        break;
+      case R_FIELD: {
+        if (this.#held !== null) return this.#release(); // this record waits for the next call
+        const field: FieldEvent = { type: 'field', name: s.slice(r[j + 1]! - f, r[j + 2]! - f), value: s.slice(r[j + 3]! - f, r[j + 4]! - f) };
+        // Final now unless folds are replaced and the next record is a fold, or not here yet.
+        if (!this.#foldReplace || (j + REC < this.n && r[j + REC] !== R_FOLD)) ev = field;
+        else {
+          // Folds are replaced: the next line may continue this value.
+          this.#held = field;
+          this.#heldRaw = r[j + 4] === r[j + 5] ? field.value : s.slice(r[j + 3]! - f, r[j + 5]! - f);
+        }
+        break;
+      }
+      case R_FOLD:
+        // RFC 9112 §5.2: the fold (the line break and the whitespace after it) becomes one SP,
+        // as h11 does; the value is joined and trimmed once, when the field is final: O(n).
+        (this.#pieces ??= [this.#heldRaw]).push(s.slice(r[j + 3]! - f, r[j + 5]! - f));
+        break;
+      case R_CONFIRM:
+        if (this.#held !== null) ev = this.#release(); // else the field was delivered when its successor was seen
+        break;
+      case R_DONE:
+        if (this.#held !== null) return this.#release(); // the held field first; done on the next call
+        ev = { type: 'done' };
+        break;
+      default:
+        throw new Error(`headwire: corrupt record ${r[j]}`);
+    }
+    j += REC;
+    if (j === this.n) j = this.n = 0;
+    this.at = j;
+    return ev;
+  }
+
+  /** The held field, its folds joined: RFC 9112 §5.2 replaces each with one SP, then OWS is trimmed. */
+  #release(): FieldEvent {
+    const field = this.#held!;
+    if (this.#pieces !== null) field.value = trimOws(this.#pieces.join(' '));
+    this.#held = null;
+    this.#pieces = null;
+    return field;
+  }
+
+  /** The head's records as scanHead's spans (the layout is in spans.ts). */
+  spans(out: Int32Array): void {
+    const r = this.buf;
+    let fields = 0;
+    let at = SPAN_HEADER;
+    for (let j = 0; j < this.n; j += REC) {
+      switch (r[j]) {
+        case R_REQUEST:
+        case R_STATUS:
+          out[1] = r[j + 5]!;
+          out[2] = r[j + 1]!;
+          out[3] = r[j + 2]!;
+          out[4] = r[j + 3]!;
+          out[5] = r[j + 4]!;
+          break;
+        case R_FIELD:
+          out[at] = r[j + 1]!;
+          out[at + 1] = r[j + 2]!;
+          out[at + 2] = r[j + 3]!;
+          out[at + 3] = r[j + 4]!;
+          at += SPAN_FIELD;
+          fields++;
+          break;
+        case R_FOLD:
+          // Not one contiguous span: mark the value folded (end complemented, so
+          // negative) with its raw bytes running to the end of this continuation.
+          out[at - 1] = ~r[j + 5]!;
+          break;
+      }
+    }
+    out[0] = fields;
+  }
+
+  #grow(): void {
+    const bigger = new Int32Array(this.buf.length * 2);
+    bigger.set(this.buf, 0);
+    this.buf = bigger;
+  }
+}
