@@ -16,6 +16,7 @@ import { HttpError } from '../codec/errors.ts';
  * await s.recvRequest(now() + 5000);                        // absolute: 5 s from now
  * await s.recvRequest({ timeout: 5000 });                   // the same, relative
  * await s.recvField({ signal: AbortSignal.timeout(100) });  // ETIMEDOUT after 100 ms
+ * const ac = new AbortController();
  * await s.recvField({ deadline: -1, signal: ac.signal });   // ECANCELED on ac.abort()
  * ```
  */

@@ -46,9 +46,7 @@ const KEPT_CODES: Record<string, ErrorCode> = {
 /**
  * A transport failure as an `HttpError`: `ECONNREFUSED`, `EHOSTUNREACH` or
  * `ENETUNREACH` when the runtime's error names one, else `ECONNRESET`; the
- * runtime's error is the `cause`.
- *
- * @example
+ * runtime's error is the `cause`. Internal to the adapters; for example:
  * ```ts
  * socket.on('error', (e) => (this.#error = transportError(e, 'Socket error')));
  * ```
