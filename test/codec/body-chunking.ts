@@ -4,6 +4,7 @@
 // whether it ended, the bytes past the body, and the error.
 import { type BodyDecoderOptions, BodyDecoder, type Framing, HttpError, NEED_DATA } from '../../src/index.ts';
 import { latin1 } from '../support/bytes.ts';
+import { expectSticky } from './chunking.ts';
 
 export interface BodyOutcome {
   /** Every data event's bytes, concatenated, as a latin1 string. */
@@ -66,13 +67,7 @@ export function runBody(framing: Framing, chunks: Uint8Array[], options?: BodyDe
     return out;
   } catch (e) {
     if (!(e instanceof HttpError)) throw e;
-    let again: unknown;
-    try {
-      d.next();
-    } catch (e2) {
-      again = e2;
-    }
-    if (again !== e) throw new Error(`error not sticky: ${String(again)}`);
+    expectSticky(d, e);
     out.error = { code: e.code, rule: e.rule, offset: e.offset };
     return out;
   }

@@ -37,14 +37,7 @@ export function run(kind: HeadKind, chunks: Uint8Array[], options?: DecoderOptio
     return { events, error: null, rest: done ? latin1(d.rest()) : null };
   } catch (e) {
     if (!(e instanceof HttpError)) throw e;
-    // Failure is sticky: the same error again.
-    let again: unknown;
-    try {
-      d.next();
-    } catch (e2) {
-      again = e2;
-    }
-    if (again !== e) throw new Error(`error not sticky: ${String(again)}`);
+    expectSticky(d, e);
     return { events, error: { code: e.code, rule: e.rule, offset: e.offset }, rest: null };
   }
 }
@@ -69,4 +62,15 @@ export function chunkings(b: Uint8Array, randomRuns = 8): Array<[string, Uint8Ar
   ];
   for (let seed = 1; seed <= randomRuns; seed++) list.push([`random split #${seed}`, randomSplit(b, seed)]);
   return list;
+}
+
+/** Failure is sticky: the next `next()` throws the very same error. */
+export function expectSticky(d: { next(): unknown }, e: HttpError): void {
+  let again: unknown;
+  try {
+    d.next();
+  } catch (e2) {
+    again = e2;
+  }
+  if (again !== e) throw new Error(`error not sticky: ${String(again)}`);
 }
