@@ -25,6 +25,7 @@
 import { BACKSLASH, CR, DQUOTE, EQUALS, FIELD_VALUE_CHAR, HEX_VALUE, HEXDIG, HTAB, LF, QDTEXT, SEMICOLON, SP, TCHAR, hexByte } from './chars.ts';
 import { type ErrorCode, HttpError, type StatusHint, escapeBytes } from './errors.ts';
 import { type ResolvedBodyOptions, bodyTooLarge } from './body-options.ts';
+import type { Rule } from './rules.ts';
 
 // States are named for what the reader waits for.
 const S_SIZE_START = 0; //       the first HEXDIG of a chunk-size
@@ -308,7 +309,7 @@ export class ChunkedReader {
    * The error for `buf[at]` (body offset `base + at`), with the line around it
    * as far as this buffer holds it, escaped. Failure is sticky in BodyDecoder.
    */
-  #error(buf: Uint8Array, base: number, at: number, code: ErrorCode, rule: string, why: string, hint: StatusHint = 400): HttpError {
+  #error(buf: Uint8Array, base: number, at: number, code: ErrorCode, rule: Rule, why: string, hint: StatusHint = 400): HttpError {
     const offset = base + at;
     const shown = at >= 0 && at < buf.length ? `: byte ${hexByte(buf[at]!)}` : '';
     let from = Math.max(0, Math.min(this.#lineStart, at));

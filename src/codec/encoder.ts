@@ -1,6 +1,7 @@
 import { COLON, CR, FIELD_VALUE_CHAR, LF, REASON_CHAR, SP, STATUS_MAX, STATUS_MIN, TARGET_CHAR, TCHAR, hexByte, isHttpVersion, isOws, isStatusCode } from './chars.ts';
 import { HttpError, escapeByteString } from './errors.ts';
 import type { HttpVersion } from './events.ts';
+import type { Rule } from './rules.ts';
 
 type EncoderState = 'start-line' | 'field-line' | 'done';
 
@@ -251,7 +252,7 @@ function putCrlf(out: Uint8Array, at: number): number {
 }
 
 /** Check the byte string `s` against `table` and copy it into `out` at `at`, in one pass; returns the index after it. */
-function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: string): number {
+function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: Rule): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c > 0xff || !table[c]) refuse(rule, s, i);
@@ -260,11 +261,11 @@ function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: st
   return at;
 }
 
-function invalid(rule: string, message: string): never {
+function invalid(rule: Rule, message: string): never {
   throw new HttpError('EINVAL', message, { rule });
 }
 
-function refuse(rule: string, s: string, i: number): never {
+function refuse(rule: Rule, s: string, i: number): never {
   const c = s.charCodeAt(i);
   const what = c > 0xff ? `code unit ${hexByte(c)} above 0xFF` : `byte ${hexByte(c)}`;
   invalid(rule, `Invalid ${what} in ${rule} at index ${i}: "${escapeByteString(s)}"`);

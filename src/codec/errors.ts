@@ -1,4 +1,5 @@
 import { LF, hexDigits } from './chars.ts';
+import type { Rule } from './rules.ts';
 
 /**
  * Error codes, named after the errno values libdill's `http_*` calls return.
@@ -33,7 +34,7 @@ export interface HttpErrorDetails {
   /** Absolute byte offset of the offending byte in the stream (decode errors). */
   offset?: number;
   /** The grammar rule or limit that was broken, e.g. `field-name`, `head-too-large`. */
-  rule?: string;
+  rule?: Rule;
   /** The status a server should answer with (decode errors). */
   statusHint?: StatusHint;
   /** The underlying error (a runtime's socket error, an abort reason). */
@@ -56,7 +57,7 @@ export interface HttpErrorDetails {
 export class HttpError extends Error {
   readonly code: ErrorCode;
   readonly offset: number | undefined;
-  readonly rule: string | undefined;
+  readonly rule: Rule | undefined;
   readonly statusHint: StatusHint | undefined;
 
   constructor(code: ErrorCode, message: string, details: HttpErrorDetails = {}) {
@@ -107,7 +108,7 @@ const SHOWN_LINE = 120;
  */
 export function decodeError(
   code: ErrorCode,
-  rule: string,
+  rule: Rule,
   offset: number,
   why: string,
   hint: StatusHint | undefined,

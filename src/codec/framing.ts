@@ -19,6 +19,7 @@
 import { BACKSLASH, DQUOTE, EQUALS, FIELD_VALUE_CHAR, SEMICOLON, TCHAR, hexByte, isDigit, isHttpVersion, isOws, isStatusCode } from './chars.ts';
 import { HttpError, escapeByteString } from './errors.ts';
 import type { HeadKind, HttpVersion } from './events.ts';
+import type { Rule } from './rules.ts';
 
 /**
  * How the body after a head is delimited.
@@ -430,12 +431,12 @@ function quotedStringEnd(s: string, i: number): number {
   return ~i;
 }
 
-function protocolError(kind: HeadKind, rule: string, message: string): HttpError {
+function protocolError(kind: HeadKind, rule: Rule, message: string): HttpError {
   return new HttpError('EPROTO', message, { rule, statusHint: kind === 'request' ? 400 : undefined });
 }
 
 /** `Invalid byte 0x0b at index 7 in Transfer-Encoding: "chunked\x0b"`, or `Unexpected end` at the end. */
-function badByte(kind: HeadKind, rule: string, field: string, value: string, i: number): HttpError {
+function badByte(kind: HeadKind, rule: Rule, field: string, value: string, i: number): HttpError {
   let what: string;
   if (i >= value.length) what = 'Unexpected end';
   else {

@@ -1,5 +1,6 @@
 export { HeadDecoder } from './decoder.ts';
 export { HeadEncoder, type HeadStart, encodeHead } from './encoder.ts';
+export { RULES, type Rule } from './rules.ts';
 export { type ErrorCode, HttpError, type HttpErrorDetails, type StatusHint, escapeBytes, escapeByteString } from './errors.ts';
 export {
   type BodyEvent,

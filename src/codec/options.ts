@@ -1,5 +1,6 @@
 import { HttpError } from './errors.ts';
 import { alignedPart } from './input.ts';
+import type { OptionRule } from './rules.ts';
 
 /**
  * Decoder options. Everything is strict by default; each leniency is one named
@@ -61,7 +62,7 @@ export interface ResolvedOptions {
 export const DEFAULT_MAX_HEAD_SIZE = 16 * 1024;
 export const DEFAULT_MAX_FIELDS = 100;
 
-export function positiveInteger(name: string, v: unknown, fallback: number): number {
+export function positiveInteger(name: OptionRule, v: unknown, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
     throw new HttpError('EINVAL', `Option ${name} must be a non-negative integer, got ${String(v)}`, { rule: name });

@@ -31,6 +31,7 @@ import {
 import { type ErrorCode, type HttpError, type StatusHint, decodeError } from './errors.ts';
 import type { Input } from './input.ts';
 import { type LimitRule, type ResolvedOptions, limitWhy } from './options.ts';
+import type { Rule } from './rules.ts';
 import { R_CONFIRM, R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, type Records } from './records.ts';
 
 // What the scanner waits for, named for it. The states of the start line come
@@ -429,7 +430,7 @@ export class Scanner {
     this.state = state;
   }
 
-  #fail(inp: Input, at: number, rule: string, what: string): void {
+  #fail(inp: Input, at: number, rule: Rule, what: string): void {
     this.#error(inp, 'EPROTO', rule, at, `${what}: byte ${hexByte(inp.u8[at]!)}`, 400);
   }
 
@@ -441,7 +442,7 @@ export class Scanner {
     this.#error(inp, 'EMSGSIZE', rule, at, limitWhy(rule, this.#o), 431);
   }
 
-  #error(inp: Input, code: ErrorCode, rule: string, at: number, why: string, hint: StatusHint): void {
+  #error(inp: Input, code: ErrorCode, rule: Rule, at: number, why: string, hint: StatusHint): void {
     this.fail(code, rule, inp.base + at, why, hint, inp, at);
   }
 
@@ -449,7 +450,7 @@ export class Scanner {
    * Fail the head: an error at absolute `offset`, showing the line being
    * scanned around u8[at]. Also used by the decoder for the size limit and EOF.
    */
-  fail(code: ErrorCode, rule: string, offset: number, why: string, hint: StatusHint, inp: Input, at: number): void {
+  fail(code: ErrorCode, rule: Rule, offset: number, why: string, hint: StatusHint, inp: Input, at: number): void {
     const shownAt = at < inp.end ? at : inp.end;
     this.stopWith(decodeError(code, rule, offset, why, this.#request ? hint : undefined, inp.u8, inp.pos, shownAt, inp.end));
   }

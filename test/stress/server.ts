@@ -78,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<StressServer>
         for await (const f of s.fields(deadline)) fields.push(f);
         // The body length, by the smuggling-safe rules (RFC 9112 §6.3).
         const body = framing('request', fields, { version });
-        if (body.type === 'chunked') throw new HttpError('EPROTO', 'Chunked bodies are not served here', { rule: 'test' });
+        if (body.type === 'chunked') throw new HttpError('EPROTO', 'Chunked bodies are not served here', { rule: 'transfer-encoding' });
         length = body.type === 'length' ? body.length : 0;
       } catch (e) {
         const code = e instanceof HttpError ? e.code : 'other';
