@@ -1,7 +1,7 @@
 // HeadDecoder, the public incremental API, and the policy around the
 // scanner: when to scan, when to copy more bytes, the head-size limit and EOF.
 import { HttpError } from './errors.ts';
-import { type HeadEvent, type HeadKind, NEED_DATA, type NeedData } from './events.ts';
+import { type HeadEvent, type HeadEventOf, type HeadKind, NEED_DATA, type NeedData } from './events.ts';
 import { Input } from './input.ts';
 import { type DecoderOptions, type ResolvedOptions, limitWhy, resolveOptions } from './options.ts';
 import { Records } from './records.ts';
@@ -208,12 +208,23 @@ function checkBytes(bytes: Uint8Array): void {
  * }
  * d.rest(); // Uint8Array of "body"
  * ```
+ *
+ * The kind types the events: `new HeadDecoder('response').next()` yields a
+ * `StatusEvent`, never a `RequestEvent` (`HeadDecoder` alone is either kind).
+ *
+ * @example
+ * ```ts
+ * const d = new HeadDecoder('response');
+ * d.receive(new TextEncoder().encode('HTTP/1.1 204 No Content\r\n\r\n'));
+ * const ev = d.next();
+ * if (ev !== NEED_DATA && ev.type === 'status') console.log(ev.code); // 204
+ * ```
  */
-export class HeadDecoder {
-  readonly kind: HeadKind;
+export class HeadDecoder<K extends HeadKind = HeadKind> {
+  readonly kind: K;
   readonly #m: HeadMachine;
 
-  constructor(kind: HeadKind, options?: DecoderOptions) {
+  constructor(kind: K, options?: DecoderOptions) {
     this.#m = new HeadMachine(kind, options);
     this.kind = kind;
   }
@@ -243,8 +254,8 @@ export class HeadDecoder {
    * limit, `ECONNRESET` when the peer closed mid-head, `EPIPE` when it closed
    * before a head began. After `done` it returns `NEED_DATA` until `reset()`.
    */
-  next(): HeadEvent | NeedData {
-    return this.#m.next();
+  next(): HeadEventOf<K> | NeedData {
+    return this.#m.next() as HeadEventOf<K> | NeedData;
   }
 
   /**

@@ -53,6 +53,44 @@ export type NeedData = typeof NEED_DATA;
 export type HeadKind = 'request' | 'response';
 
 /**
+ * The start line a head of kind `K` begins with: a `RequestEvent` for
+ * `'request'`, a `StatusEvent` for `'response'`, either for `HeadKind`.
+ *
+ * @example
+ * ```ts
+ * const start: StartEventOf<'request'> = { type: 'request', method: 'GET', target: '/', version: '1.1' };
+ * ```
+ */
+export type StartEventOf<K extends HeadKind> = K extends 'request' ? RequestEvent : K extends 'response' ? StatusEvent : never;
+
+/**
+ * The events of a head of kind `K`: what `HeadDecoder<K>.next()` yields.
+ *
+ * @example
+ * ```ts
+ * function log(ev: HeadEventOf<'response'>): void {
+ *   if (ev.type === 'status') console.log(ev.code, ev.reason); // no 'request' case to handle
+ * }
+ * ```
+ */
+export type HeadEventOf<K extends HeadKind> = StartEventOf<K> | FieldEvent | DoneEvent;
+
+/**
+ * A whole head of kind `K`, as `parseHead` returns it: the start line, the
+ * fields in wire order, then `done`.
+ *
+ * @example
+ * ```ts
+ * const head: ParsedHead<'request'> | null = parseHead('request', bytes);
+ * if (head) {
+ *   const [start, ...rest] = head;
+ *   console.log(start.method, start.target, rest.length - 1); // fields, then done
+ * }
+ * ```
+ */
+export type ParsedHead<K extends HeadKind> = [StartEventOf<K>, ...FieldEvent[], DoneEvent];
+
+/**
  * Body bytes: a view of bytes passed to `BodyDecoder.receive()`, never a copy
  * and never empty. It stays valid as long as the caller leaves those bytes alone.
  */

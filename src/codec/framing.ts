@@ -73,6 +73,19 @@ export interface FramingContext {
 }
 
 /**
+ * The context `framing(kind, …)` takes for kind `K`: for `'response'` the
+ * `status` is required (without it `framing` throws `EINVAL`, rule `status`).
+ *
+ * @example
+ * ```ts
+ * const ok: FramingContextOf<'response'> = { version: '1.1', status: 200, requestMethod: 'GET' };
+ * // @ts-expect-error a response's framing needs its status
+ * const missing: FramingContextOf<'response'> = { version: '1.1' };
+ * ```
+ */
+export type FramingContextOf<K extends HeadKind> = K extends 'response' ? FramingContext & { status: number } : FramingContext;
+
+/**
  * The largest Content-Length accepted: 2^53 − 1, the largest integer a
  * `number` holds exactly. A larger value is `EPROTO` (rule `content-length`),
  * as llhttp's and h11's overflow checks do: a length that wraps or rounds in
@@ -110,6 +123,11 @@ const COMMA = 0x2c;
  * // "Transfer-Encoding: gzip, chunked"; throws EPROTO for both together
  * ```
  */
+export function framing<K extends HeadKind>(
+  kind: K,
+  fields: ReadonlyArray<{ name: string; value: string }>,
+  context: FramingContextOf<K>,
+): Framing;
 export function framing(
   kind: HeadKind,
   fields: ReadonlyArray<{ name: string; value: string }>,

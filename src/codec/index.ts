@@ -9,11 +9,14 @@ export {
   type EndEvent,
   type FieldEvent,
   type HeadEvent,
+  type HeadEventOf,
   type HeadKind,
   type HttpVersion,
   NEED_DATA,
   type NeedData,
+  type ParsedHead,
   type RequestEvent,
+  type StartEventOf,
   type StatusEvent,
   type TrailerEvent,
 } from './events.ts';
@@ -21,7 +24,7 @@ export { DEFAULT_MAX_FIELDS, DEFAULT_MAX_HEAD_SIZE, type DecoderOptions } from '
 export { type ByteStringDecoder, setByteStringDecoder } from './latin1.ts';
 export { parseHead } from './parse.ts';
 export { scanHead, spanArrayLength } from './spans.ts';
-export { type Framing, type FramingContext, framing, keepAlive } from './framing.ts';
+export { type Framing, type FramingContext, type FramingContextOf, framing, keepAlive } from './framing.ts';
 export { BodyDecoder } from './body.ts';
 export { BodyEncoder } from './body-encoder.ts';
 export {

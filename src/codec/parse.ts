@@ -1,5 +1,5 @@
 import { HeadMachine } from './decoder.ts';
-import { type HeadEvent, type HeadKind, NEED_DATA } from './events.ts';
+import { type HeadEvent, type HeadKind, NEED_DATA, type ParsedHead } from './events.ts';
 import type { DecoderOptions } from './options.ts';
 
 // One machine per kind for calls without options: a one-shot decode leaves it
@@ -28,8 +28,11 @@ export function oneShotMachine(kind: HeadKind, options: DecoderOptions | undefin
  * ```ts
  * const events = parseHead('response', bytes);
  * // [{type:'status',code:200,reason:'OK',version:'1.1'}, {type:'field',...}, {type:'done'}]
+ * const head = parseHead('request', bytes);
+ * if (head) console.log(head[0].method, head[0].target); // typed by kind: a RequestEvent first
  * ```
  */
+export function parseHead<K extends HeadKind>(kind: K, bytes: Uint8Array, options?: DecoderOptions): ParsedHead<K> | null;
 export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOptions): HeadEvent[] | null {
   const m = oneShotMachine(kind, options);
   m.load(bytes);

@@ -518,7 +518,7 @@ describe('framing: arguments', () => {
     einval(() => framing('request', [], { version: '2.0' as '1.1' }), 'version');
   });
   it('a response without a status is EINVAL (rule status): 204 and 304 would be misframed', () => {
-    einval(() => framing('response', [], { version: '1.1' }), 'status');
+    einval(() => framing('response' as HeadKind, [], { version: '1.1' }), 'status'); // the types require status for 'response'
   });
   it('a status outside 100-599 or not an integer is EINVAL (rule status)', () => {
     for (const status of [99, 600, 200.5, Number.NaN]) einval(() => framing('response', [], { version: '1.1', status }), 'status');
