@@ -5,7 +5,16 @@ import type { Transport } from './transport.ts';
 
 /**
  * One end of an in-memory byte pipe (libdill's `ipc_pair` analogue): what one
- * end writes, the other reads, in order, with half-close.
+ * end writes, the other reads, in order, with half-close. Made in pairs by
+ * {@link memoryPair}; {@link attachMem} runs an {@link HttpSocket} on one.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = memoryPair();
+ * a.write(new TextEncoder().encode('GET / HTTP/1.1\r\n\r\n'));
+ * a.closeWrite(); // b reads the bytes, then EOF
+ * for (let chunk = await b.read(); chunk !== null; chunk = await b.read()) console.log(chunk.length);
+ * ```
  */
 export class PipeEnd {
   #inbox: Uint8Array[] = [];

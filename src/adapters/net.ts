@@ -131,7 +131,7 @@ class NetTransport implements Transport<Socket> {
  *
  * @example
  * ```ts
- * import { attach } from 'headwire/node';
+ * import { attach, now } from 'headwire/node';
  * net.createServer({ allowHalfOpen: true }, async (socket) => {
  *   const s = attach(socket);
  *   const { method, target } = await s.recvRequest(now() + 10_000);

@@ -8,24 +8,58 @@ import { type Deadline, Wait } from './deadline.ts';
 import { type Transport, transportError } from './transport.ts';
 import { Turns } from './turns.ts';
 
+/**
+ * What `recvRequest()` returns: the request line's parts.
+ *
+ * @example
+ * ```ts
+ * const { method, target, version }: ReceivedRequest = await s.recvRequest({ timeout: 10_000 });
+ * ```
+ */
 export interface ReceivedRequest {
   method: string;
   target: string;
   version: HttpVersion;
 }
 
+/**
+ * What `recvStatus()` returns: the status line's parts.
+ *
+ * @example
+ * ```ts
+ * const status: ReceivedStatus = await s.recvStatus();
+ * if (status.code === 101) console.log('switching protocols');
+ * ```
+ */
 export interface ReceivedStatus {
   code: number;
   reason: string;
   version: HttpVersion;
 }
 
+/**
+ * What `recvField()` returns and `fields()` yields: one field line.
+ *
+ * @example
+ * ```ts
+ * const all: ReceivedField[] = [];
+ * for await (const field of s.fields()) all.push(field);
+ * ```
+ */
 export interface ReceivedField {
   name: string;
   value: string;
 }
 
-/** Options for `attach`, `attachStream` and `attachMem`: the decoder's options. */
+/**
+ * Options for `attach`, `attachStream` and `attachMem`: the decoder's options.
+ *
+ * @example
+ * ```ts
+ * const options: SocketOptions = { maxHeadSize: 8192, maxFields: 50 };
+ * const server = attachMem(end, options);
+ * ```
+ */
 export type SocketOptions = DecoderOptions;
 
 const EMPTY = new Uint8Array(0);

@@ -2,7 +2,16 @@ import { HttpError } from '../codec/errors.ts';
 import { HttpSocket, type SocketOptions } from './socket.ts';
 import { type Transport, transportError } from './transport.ts';
 
-/** A byte stream pair: `Deno.Conn`, a Bun socket, `Duplex.toWeb(socket)`, a browser's streams. */
+/**
+ * A byte stream pair: `Deno.Conn`, a Bun socket, `Duplex.toWeb(socket)`, a browser's streams.
+ *
+ * @example
+ * ```ts
+ * const conn = await Deno.connect({ hostname: '127.0.0.1', port });
+ * const pair: StreamPair = { readable: conn.readable, writable: conn.writable, closeWrite: () => conn.closeWrite() };
+ * const s = attachStream(pair);
+ * ```
+ */
 export interface StreamPair {
   readable: ReadableStream<Uint8Array>;
   writable: WritableStream<Uint8Array>;
@@ -14,7 +23,17 @@ export interface StreamPair {
   closeWrite?: () => Promise<void> | void;
 }
 
-/** What `detach()` returns: the streams, the readable yielding the bytes past the head first. */
+/**
+ * What `detach()` returns: the streams, the readable yielding the bytes past the head first.
+ *
+ * @example
+ * ```ts
+ * const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+ * const s = attachStream({ readable, writable });
+ * const rest: DetachedStreams = await s.detach();
+ * const reader = rest.readable.getReader(); // the next protocol reads from here
+ * ```
+ */
 export interface DetachedStreams {
   readable: ReadableStream<Uint8Array>;
   writable: WritableStream<Uint8Array>;

@@ -8,6 +8,38 @@ import { type ErrorCode, HttpError } from '../codec/errors.ts';
  * INVARIANT: no byte is lost. A wait that is abandoned (deadline, abort)
  * leaves every byte where the next `take()` finds it, and `release()` hands
  * the transport back with `unread` in front of anything not yet taken.
+ *
+ * @example
+ * ```ts
+ * import { HttpSocket, type Transport } from 'headwire';
+ * // Replays recorded chunks and keeps what is written: an HttpSocket on it serves a captured request.
+ * class Replay implements Transport<Uint8Array[]> {
+ *   readonly written: Uint8Array[] = [];
+ *   readonly #chunks: Uint8Array[];
+ *   constructor(chunks: Uint8Array[]) {
+ *     this.#chunks = chunks;
+ *   }
+ *   take() {
+ *     return this.#chunks.shift() ?? null;
+ *   }
+ *   readable() {
+ *     return Promise.resolve();
+ *   }
+ *   write(bytes: Uint8Array) {
+ *     this.written.push(bytes.slice());
+ *     return null;
+ *   }
+ *   closeWrite() {
+ *     return null;
+ *   }
+ *   close() {}
+ *   release(unread: Uint8Array) {
+ *     return [unread, ...this.#chunks];
+ *   }
+ * }
+ * const s = new HttpSocket(new Replay([new TextEncoder().encode('GET / HTTP/1.1\r\nHost: a\r\n\r\n')]));
+ * const { method, target } = await s.recvRequest();
+ * ```
  */
 export interface Transport<Detached> {
   /** A chunk that is already here, `null` at EOF, `undefined` when nothing is. Never waits. Throws `HttpError` (`ECONNRESET`) after a transport error. */

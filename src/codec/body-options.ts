@@ -47,8 +47,35 @@ export interface BodyDecoderOptions {
   maxTrailerFields?: number;
 }
 
+/**
+ * The default `maxChunkExtensions`: 16384 bytes of chunk extensions per body,
+ * as Node caps them since CVE-2024-22019.
+ *
+ * @example
+ * ```ts
+ * new BodyDecoder({ type: 'chunked' }, { maxChunkExtensions: DEFAULT_MAX_CHUNK_EXTENSIONS / 16 });
+ * ```
+ */
 export const DEFAULT_MAX_CHUNK_EXTENSIONS = 16 * 1024;
+
+/**
+ * The default `maxTrailerSize`: 16384 bytes, as the head's `maxHeadSize`.
+ *
+ * @example
+ * ```ts
+ * new BodyDecoder({ type: 'chunked' }, { maxTrailerSize: DEFAULT_MAX_TRAILER_SIZE * 2 });
+ * ```
+ */
 export const DEFAULT_MAX_TRAILER_SIZE = 16 * 1024;
+
+/**
+ * The default `maxTrailerFields`: 100, as the head's `maxFields`.
+ *
+ * @example
+ * ```ts
+ * new BodyDecoder({ type: 'chunked' }, { maxTrailerFields: Math.min(10, DEFAULT_MAX_TRAILER_FIELDS) });
+ * ```
+ */
 export const DEFAULT_MAX_TRAILER_FIELDS = 100;
 
 export interface ResolvedBodyOptions {

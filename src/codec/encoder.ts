@@ -135,7 +135,17 @@ export class HeadEncoder {
   }
 }
 
-/** The start line of encodeHead: a request's or a status line's parts (a decoded start-line event fits). */
+/**
+ * The start line of encodeHead: a request's or a status line's parts (a decoded start-line event fits).
+ *
+ * @example
+ * ```ts
+ * const start: HeadStart = { method: 'GET', target: '/', version: '1.0' };
+ * encodeHead(start, [['Host', 'example.org']]);
+ * const head = parseHead('response', bytes);
+ * if (head) encodeHead(head[0], []); // re-encode a decoded status line
+ * ```
+ */
 export type HeadStart =
   | { method: string; target: string; version?: HttpVersion }
   | { code: number; reason?: string; version?: HttpVersion };

@@ -12,6 +12,14 @@ import type { Rule } from './rules.ts';
  * - `ECONNRESET`: the peer closed in the middle of a head or a body
  * - `ETIMEDOUT`, `ECANCELED`, `EBADF`, `ENOTSUP`: used by the adapters
  * - `ECONNREFUSED`, `EHOSTUNREACH`, `ENETUNREACH`: a transport failure that names that errno
+ *
+ * @example
+ * ```ts
+ * const worthRetrying = (e: HttpError): boolean => {
+ *   const code: ErrorCode = e.code;
+ *   return code === 'ETIMEDOUT' || code === 'ECONNRESET' || code === 'ECONNREFUSED';
+ * };
+ * ```
  */
 export type ErrorCode =
   | 'EPROTO'
@@ -27,9 +35,36 @@ export type ErrorCode =
   | 'EHOSTUNREACH'
   | 'ENETUNREACH';
 
-/** The response a server should send when a request head or body fails to decode. */
+/**
+ * The response a server should send when a request head or body fails to
+ * decode: 400 (bad bytes), 413 (body or chunk extensions too large), 414 (the
+ * request line alone passes the head limit), 431 (head or trailers too large)
+ * or 505 (an HTTP version other than 1.0 and 1.1).
+ *
+ * @example
+ * ```ts
+ * const REASON: Record<StatusHint, string> = {
+ *   400: 'Bad Request',
+ *   413: 'Content Too Large',
+ *   414: 'URI Too Long',
+ *   431: 'Request Header Fields Too Large',
+ *   505: 'HTTP Version Not Supported',
+ * };
+ * const e = new HttpError('EMSGSIZE', 'Head too large', { statusHint: 431 });
+ * const answer = new HeadEncoder().status(e.statusHint ?? 400, REASON[e.statusHint ?? 400]);
+ * ```
+ */
 export type StatusHint = 400 | 413 | 414 | 431 | 505;
 
+/**
+ * The optional parts of an {@link HttpError}, as its constructor takes them.
+ *
+ * @example
+ * ```ts
+ * const details: HttpErrorDetails = { rule: 'content-length', statusHint: 400 };
+ * throw new HttpError('EPROTO', 'Content-Length on a GET this server refuses', details);
+ * ```
+ */
 export interface HttpErrorDetails {
   /** Absolute byte offset of the offending byte in the stream (decode errors). */
   offset?: number;
@@ -72,7 +107,14 @@ export class HttpError extends Error {
 
 /**
  * Escape a byte range for display: printable ASCII as is, `\r`, `\n`, `\t`,
- * `\\`, `\"`, everything else as `\xHH`.
+ * `\\`, `\"`, everything else as `\xHH`. Decode errors show the offending
+ * line this way.
+ *
+ * @example
+ * ```ts
+ * escapeBytes(new Uint8Array([0x47, 0x45, 0x54, 0x0d, 0x0a, 0x80])); // 'GET\\r\\n\\x80'
+ * escapeBytes(new TextEncoder().encode('a"b'), 1, 2); // '\\"'
+ * ```
  */
 export function escapeBytes(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let out = '';
@@ -80,7 +122,16 @@ export function escapeBytes(bytes: Uint8Array, start = 0, end = bytes.length): s
   return out;
 }
 
-/** Escape a byte string (one code unit per octet) the same way as {@link escapeBytes}. */
+/**
+ * Escape a byte string (one code unit per octet, as the decoder's strings
+ * are) the same way as {@link escapeBytes}; a code unit above 0xFF shows as
+ * `\uHHHH`.
+ *
+ * @example
+ * ```ts
+ * escapeByteString('caf\xe9\t\x00'); // 'caf\\xe9\\t\\x00'
+ * ```
+ */
 export function escapeByteString(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) out += escapeCode(s.charCodeAt(i));

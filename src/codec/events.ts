@@ -1,7 +1,23 @@
-/** The HTTP versions headwire speaks. Anything else on the wire is `EPROTO`. */
+/**
+ * The HTTP versions headwire speaks. Anything else on the wire is `EPROTO`.
+ *
+ * @example
+ * ```ts
+ * const version: HttpVersion = '1.0';
+ * encodeHead({ code: 200, version }, [['Connection', 'keep-alive']]); // "HTTP/1.0 200 OK\r\n..."
+ * ```
+ */
 export type HttpVersion = '1.0' | '1.1';
 
-/** A request line: `method SP request-target SP HTTP-version`. */
+/**
+ * A request line: `method SP request-target SP HTTP-version`.
+ *
+ * @example
+ * ```ts
+ * const start: RequestEvent | undefined = parseHead('request', bytes)?.[0];
+ * if (start) console.log(start.method, start.target, start.version); // GET /index.html 1.1
+ * ```
+ */
 export interface RequestEvent {
   type: 'request';
   method: string;
@@ -9,7 +25,16 @@ export interface RequestEvent {
   version: HttpVersion;
 }
 
-/** A status line: `HTTP-version SP status-code SP reason-phrase`. */
+/**
+ * A status line: `HTTP-version SP status-code SP reason-phrase`. The reason
+ * phrase is kept exactly as received (it may be empty).
+ *
+ * @example
+ * ```ts
+ * const start: StatusEvent | undefined = parseHead('response', bytes)?.[0];
+ * if (start && start.code >= 300 && start.code < 400) console.log('redirect', start.reason);
+ * ```
+ */
 export interface StatusEvent {
   type: 'status';
   code: number;
@@ -17,14 +42,32 @@ export interface StatusEvent {
   version: HttpVersion;
 }
 
-/** One field line. Names keep their case; values have OWS trimmed. */
+/**
+ * One field line. Names keep their case; values have OWS trimmed. Order and
+ * duplicates are kept.
+ *
+ * @example
+ * ```ts
+ * const host = fields.find((f: FieldEvent) => f.name.toLowerCase() === 'host')?.value;
+ * ```
+ */
 export interface FieldEvent {
   type: 'field';
   name: string;
   value: string;
 }
 
-/** The blank line that ends the head. */
+/**
+ * The blank line that ends the head. What follows it is `HeadDecoder.rest()`.
+ *
+ * @example
+ * ```ts
+ * const isDone = (ev: HeadEvent): ev is DoneEvent => ev.type === 'done';
+ * for (let ev = decoder.next(); ev !== NEED_DATA; ev = decoder.next()) {
+ *   if (isDone(ev)) console.log('body starts with', decoder.rest());
+ * }
+ * ```
+ */
 export interface DoneEvent {
   type: 'done';
 }
@@ -33,6 +76,22 @@ export interface DoneEvent {
  * What the decoder yields, in wire order: one `request` or `status`, the
  * fields, then `done`. Every string is a byte string (one UTF-16 code unit per
  * octet), so obs-text (0x80–0xFF) round-trips exactly.
+ *
+ * @example
+ * ```ts
+ * function show(ev: HeadEvent): string {
+ *   switch (ev.type) {
+ *     case 'request':
+ *       return `${ev.method} ${ev.target}`;
+ *     case 'status':
+ *       return `${ev.code} ${ev.reason}`;
+ *     case 'field':
+ *       return `${ev.name}: ${ev.value}`;
+ *     case 'done':
+ *       return '(end of head)';
+ *   }
+ * }
+ * ```
  */
 export type HeadEvent = RequestEvent | StatusEvent | FieldEvent | DoneEvent;
 
@@ -47,9 +106,31 @@ export type HeadEvent = RequestEvent | StatusEvent | FieldEvent | DoneEvent;
  * ```
  */
 export const NEED_DATA: unique symbol = Symbol.for('headwire.NEED_DATA');
+
+/**
+ * The type of {@link NEED_DATA}.
+ *
+ * @example
+ * ```ts
+ * async function nextEvent(d: HeadDecoder, more: () => Promise<Uint8Array>): Promise<HeadEvent> {
+ *   let ev: HeadEvent | NeedData;
+ *   while ((ev = d.next()) === NEED_DATA) d.receive(await more());
+ *   return ev;
+ * }
+ * ```
+ */
 export type NeedData = typeof NEED_DATA;
 
-/** Which side of a head the decoder reads. */
+/**
+ * Which side of a head the decoder reads: a request (from a client) or a
+ * response (from a server).
+ *
+ * @example
+ * ```ts
+ * const kindFor = (role: 'server' | 'client'): HeadKind => (role === 'server' ? 'request' : 'response');
+ * const d = new HeadDecoder(kindFor('client'));
+ * ```
+ */
 export type HeadKind = 'request' | 'response';
 
 /**
@@ -93,20 +174,52 @@ export type ParsedHead<K extends HeadKind> = [StartEventOf<K>, ...FieldEvent[], 
 /**
  * Body bytes: a view of bytes passed to `BodyDecoder.receive()`, never a copy
  * and never empty. It stays valid as long as the caller leaves those bytes alone.
+ *
+ * @example
+ * ```ts
+ * const parts: Uint8Array[] = [];
+ * const b = new BodyDecoder({ type: 'length', length: 5 });
+ * b.receive(new TextEncoder().encode('hello'));
+ * for (let ev = b.next(); ev !== NEED_DATA && ev.type !== 'end'; ev = b.next()) {
+ *   if (ev.type === 'data') parts.push(ev.bytes.slice()); // copy if the input buffer will be reused
+ * }
+ * ```
  */
 export interface DataEvent {
   type: 'data';
   bytes: Uint8Array;
 }
 
-/** One trailer field line of a chunked body (names keep their case; values have OWS trimmed). */
+/**
+ * One trailer field line of a chunked body (names keep their case; values have OWS trimmed).
+ *
+ * @example
+ * ```ts
+ * const b = new BodyDecoder({ type: 'chunked' });
+ * b.receive(new TextEncoder().encode('0\r\nDigest: sha-256=abc\r\n\r\n'));
+ * const trailers: TrailerEvent[] = [];
+ * for (let ev = b.next(); ev !== NEED_DATA && ev.type !== 'end'; ev = b.next()) if (ev.type === 'trailer') trailers.push(ev);
+ * ```
+ */
 export interface TrailerEvent {
   type: 'trailer';
   name: string;
   value: string;
 }
 
-/** The body is complete; `BodyDecoder.rest()` holds the bytes after it. */
+/**
+ * The body is complete; `BodyDecoder.rest()` holds the bytes after it.
+ *
+ * @example
+ * ```ts
+ * const b = new BodyDecoder({ type: 'length', length: 2 });
+ * b.receive(new TextEncoder().encode('okGET / HTTP/1.1\r\n\r\n'));
+ * b.next(); // {type:'data', bytes: "ok"}
+ * const end = b.next() as EndEvent; // {type:'end'}
+ * const next = new HeadDecoder('request');
+ * next.receive(b.rest()); // the pipelined request after the body
+ * ```
+ */
 export interface EndEvent {
   type: 'end';
 }
@@ -114,5 +227,14 @@ export interface EndEvent {
 /**
  * What `BodyDecoder` yields, in wire order: `data` events, then (chunked only)
  * `trailer` events, then one `end`.
+ *
+ * @example
+ * ```ts
+ * function onBody(ev: BodyEvent): void {
+ *   if (ev.type === 'data') console.log(ev.bytes.length, 'bytes');
+ *   else if (ev.type === 'trailer') console.log('trailer', ev.name, ev.value);
+ *   else console.log('end of body');
+ * }
+ * ```
  */
 export type BodyEvent = DataEvent | TrailerEvent | EndEvent;

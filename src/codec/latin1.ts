@@ -5,7 +5,15 @@ import { HttpError } from './errors.ts';
 
 const UTF8 = new TextDecoder();
 
-/** Decodes `bytes[start, end)` to a byte string (one UTF-16 code unit per octet). */
+/**
+ * Decodes `bytes[start, end)` to a byte string (one UTF-16 code unit per octet).
+ *
+ * @example
+ * ```ts
+ * const portable: ByteStringDecoder = (b, start, end) => String.fromCharCode(...b.subarray(start, end));
+ * setByteStringDecoder(portable); // checked: it must map 0x80-0xFF one to one
+ * ```
+ */
 export type ByteStringDecoder = (bytes: Uint8Array, start: number, end: number) => string;
 
 let injected: ByteStringDecoder | null = null;

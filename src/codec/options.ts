@@ -59,7 +59,24 @@ export interface ResolvedOptions {
   storage: Uint8Array | undefined;
 }
 
+/**
+ * The default `maxHeadSize`: 16384 bytes, Node's `--max-http-header-size`.
+ *
+ * @example
+ * ```ts
+ * new HeadDecoder('response', { maxHeadSize: 4 * DEFAULT_MAX_HEAD_SIZE }); // a server known to send big cookies
+ * ```
+ */
 export const DEFAULT_MAX_HEAD_SIZE = 16 * 1024;
+
+/**
+ * The default `maxFields`: 100, Apache's `LimitRequestFields` and hyper's `DEFAULT_MAX_HEADERS`.
+ *
+ * @example
+ * ```ts
+ * const out = new Int32Array(spanArrayLength(DEFAULT_MAX_FIELDS)); // room for scanHead with default options
+ * ```
+ */
 export const DEFAULT_MAX_FIELDS = 100;
 
 export function positiveInteger(name: OptionRule, v: unknown, fallback: number): number {
