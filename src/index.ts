@@ -1,8 +1,14 @@
 /**
- * headwire: a strict, sans-I/O HTTP/1.1 head codec.
+ * headwire: a strict, sans-I/O HTTP/1.1 head codec, with the message body
+ * codec and an async, libdill-shaped socket on top.
  *
  * The package root loads in any runtime (Node, Deno, Bun, browsers): it
- * imports nothing runtime-specific.
+ * imports nothing runtime-specific. It holds the codec (`HeadDecoder`,
+ * `HeadEncoder`, `parseHead`, `encodeHead`, `scanHead`, `framing`,
+ * `BodyDecoder`, `BodyEncoder`, `HttpError`) and the adapters that need no
+ * runtime module: `attachStream` (web streams: Deno, Bun, browsers) and
+ * `attachMem` (in-memory pipes). Every failure is an `HttpError` whose `rule`
+ * is one of `RULES` (docs/errors.md tables them).
  *
  * @example
  * ```ts
@@ -11,6 +17,8 @@
  * const e = new HeadEncoder();
  * const wire = [e.status(204), e.field('Server', 'headwire'), e.done()];
  * ```
+ *
+ * @module headwire
  */
 import { setByteStringDecoder } from './codec/index.ts';
 

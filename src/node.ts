@@ -7,7 +7,13 @@
  * ```ts
  * import { attach, now } from 'headwire/node';
  * const s = attach(net.connect({ port, allowHalfOpen: true }));
+ * await s.sendRequest('GET', '/');
+ * await s.sendField('Host', 'localhost');
+ * await s.done();
+ * const { code } = await s.recvStatus(now() + 5000);
  * ```
+ *
+ * @module headwire/node
  */
 export * from './index.ts';
 export { attach } from './adapters/net.ts';

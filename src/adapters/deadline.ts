@@ -20,7 +20,16 @@ import { HttpError } from '../codec/errors.ts';
  * await s.recvField({ deadline: -1, signal: ac.signal });   // ECANCELED on ac.abort()
  * ```
  */
-export type Deadline = number | { deadline?: number; timeout?: number; signal?: AbortSignal };
+export type Deadline =
+  | number
+  | {
+      /** Absolute ms on {@link now}; `-1` for none. */
+      deadline?: number;
+      /** Relative ms from the call (not with `deadline`). */
+      timeout?: number;
+      /** Aborting it fails the call: `ECANCELED`, or `ETIMEDOUT` for `AbortSignal.timeout()`. */
+      signal?: AbortSignal;
+    };
 
 /**
  * Monotonic milliseconds, the clock deadlines are measured on (libdill's `now()`).

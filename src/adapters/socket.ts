@@ -17,8 +17,11 @@ import { Turns } from './turns.ts';
  * ```
  */
 export interface ReceivedRequest {
+  /** The method token as sent. */
   method: string;
+  /** The request target as sent. */
   target: string;
+  /** The HTTP version of the request line. */
   version: HttpVersion;
 }
 
@@ -32,8 +35,11 @@ export interface ReceivedRequest {
  * ```
  */
 export interface ReceivedStatus {
+  /** The status code, 100-599. */
   code: number;
+  /** The reason phrase, exactly as sent. */
   reason: string;
+  /** The HTTP version of the status line. */
   version: HttpVersion;
 }
 
@@ -47,7 +53,9 @@ export interface ReceivedStatus {
  * ```
  */
 export interface ReceivedField {
+  /** The field name as sent, case kept. */
   name: string;
+  /** The field value without leading and trailing SP/HTAB. */
   value: string;
 }
 

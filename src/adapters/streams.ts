@@ -13,7 +13,9 @@ import { type Transport, transportError } from './transport.ts';
  * ```
  */
 export interface StreamPair {
+  /** The bytes from the peer. */
   readable: ReadableStream<Uint8Array>;
+  /** The bytes to the peer. */
   writable: WritableStream<Uint8Array>;
   /**
    * How to half-close, when the writable cannot do it by itself: on Deno,
@@ -35,7 +37,9 @@ export interface StreamPair {
  * ```
  */
 export interface DetachedStreams {
+  /** The bytes from the peer, starting with those received past the head. */
   readable: ReadableStream<Uint8Array>;
+  /** The original writable, unlocked. */
   writable: WritableStream<Uint8Array>;
 }
 

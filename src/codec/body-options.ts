@@ -12,6 +12,7 @@ import { positiveInteger } from './options.ts';
  * ```
  */
 export interface BodyDecoderOptions {
+  /** Relaxations of the grammar, each off by default; each one's risk is beside it. */
   lenient?: {
     /**
      * Accept a bare LF where the chunked coding has a line end: after a chunk

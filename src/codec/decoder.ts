@@ -221,6 +221,7 @@ function checkBytes(bytes: Uint8Array): void {
  * ```
  */
 export class HeadDecoder<K extends HeadKind = HeadKind> {
+  /** Which side's head this decoder reads, as given to the constructor. */
   readonly kind: K;
   readonly #m: HeadMachine;
 

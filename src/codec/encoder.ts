@@ -58,7 +58,7 @@ export class HeadEncoder {
   #len = 0;
 
   /** What the encoder expects next: `'start-line'`, `'field-line'` (or `done`), or `'done'`. */
-  get state(): EncoderState {
+  get state(): 'start-line' | 'field-line' | 'done' {
     return this.#state;
   }
 
@@ -147,8 +147,22 @@ export class HeadEncoder {
  * ```
  */
 export type HeadStart =
-  | { method: string; target: string; version?: HttpVersion }
-  | { code: number; reason?: string; version?: HttpVersion };
+  | {
+      /** The method token. */
+      method: string;
+      /** The request target (0x21-0x7E only). */
+      target: string;
+      /** Default `'1.1'`. */
+      version?: HttpVersion;
+    }
+  | {
+      /** The status code, 100-599. */
+      code: number;
+      /** Default: the RFC 9110 phrase for the code (empty for an unknown code). */
+      reason?: string;
+      /** Default `'1.1'`. */
+      version?: HttpVersion;
+    };
 
 /**
  * One-shot encode of a whole head: the start line, the fields in order, the

@@ -90,9 +90,13 @@ export interface HttpErrorDetails {
  * ```
  */
 export class HttpError extends Error {
+  /** How it failed: an errno name (see {@link ErrorCode}). */
   readonly code: ErrorCode;
+  /** Decode errors: the absolute byte offset of the offending byte. */
   readonly offset: number | undefined;
+  /** Which grammar rule, limit or precondition was broken (see {@link RULES}). */
   readonly rule: Rule | undefined;
+  /** Decode errors of a request: the status a server should answer with. */
   readonly statusHint: StatusHint | undefined;
 
   constructor(code: ErrorCode, message: string, details: HttpErrorDetails = {}) {

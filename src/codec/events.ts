@@ -19,9 +19,13 @@ export type HttpVersion = '1.0' | '1.1';
  * ```
  */
 export interface RequestEvent {
+  /** Tells a request line from the other events. */
   type: 'request';
+  /** The method token as sent, case kept (`GET`, `POST`, ...). */
   method: string;
+  /** The request target as sent: origin form (`/a?b`), absolute form, authority form or `*`. */
   target: string;
+  /** The HTTP version of the request line. */
   version: HttpVersion;
 }
 
@@ -36,9 +40,13 @@ export interface RequestEvent {
  * ```
  */
 export interface StatusEvent {
+  /** Tells a status line from the other events. */
   type: 'status';
+  /** The status code, 100-599. */
   code: number;
+  /** The reason phrase, exactly as sent (a byte string; may be empty). */
   reason: string;
+  /** The HTTP version of the status line. */
   version: HttpVersion;
 }
 
@@ -52,8 +60,11 @@ export interface StatusEvent {
  * ```
  */
 export interface FieldEvent {
+  /** Tells a field line from the other events. */
   type: 'field';
+  /** The field name as sent, case kept. */
   name: string;
+  /** The field value without leading and trailing SP/HTAB (a byte string; obs-text kept). */
   value: string;
 }
 
@@ -69,6 +80,7 @@ export interface FieldEvent {
  * ```
  */
 export interface DoneEvent {
+  /** Tells the end of the head from the other events. */
   type: 'done';
 }
 
@@ -186,7 +198,9 @@ export type ParsedHead<K extends HeadKind> = [StartEventOf<K>, ...FieldEvent[], 
  * ```
  */
 export interface DataEvent {
+  /** Tells body bytes from the other body events. */
   type: 'data';
+  /** The bytes: a view of received bytes, never empty. */
   bytes: Uint8Array;
 }
 
@@ -202,8 +216,11 @@ export interface DataEvent {
  * ```
  */
 export interface TrailerEvent {
+  /** Tells a trailer field from the other body events. */
   type: 'trailer';
+  /** The trailer field name as sent, case kept. */
   name: string;
+  /** The trailer field value without leading and trailing SP/HTAB. */
   value: string;
 }
 
@@ -221,6 +238,7 @@ export interface TrailerEvent {
  * ```
  */
 export interface EndEvent {
+  /** Tells the end of the body from the other body events. */
   type: 'end';
 }
 

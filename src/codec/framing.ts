@@ -43,11 +43,28 @@ import type { Rule } from './rules.ts';
  * ```
  */
 export type Framing =
-  | { type: 'none' }
-  | { type: 'length'; length: number }
-  | { type: 'chunked' }
-  | { type: 'close' }
-  | { type: 'upgrade' };
+  | {
+      /** No body. */
+      type: 'none';
+    }
+  | {
+      /** Exactly `length` bytes. */
+      type: 'length';
+      /** The body's length in bytes, 0 to 2^53-1. */
+      length: number;
+    }
+  | {
+      /** The chunked transfer coding. */
+      type: 'chunked';
+    }
+  | {
+      /** Until the connection closes. */
+      type: 'close';
+    }
+  | {
+      /** A 101 response: the connection changes protocol. */
+      type: 'upgrade';
+    };
 
 /**
  * What framing needs besides the fields.
@@ -83,7 +100,12 @@ export interface FramingContext {
  * const missing: FramingContextOf<'response'> = { version: '1.1' };
  * ```
  */
-export type FramingContextOf<K extends HeadKind> = K extends 'response' ? FramingContext & { status: number } : FramingContext;
+export type FramingContextOf<K extends HeadKind> = K extends 'response'
+  ? FramingContext & {
+      /** The status code of the response (100-599). */
+      status: number;
+    }
+  : FramingContext;
 
 /**
  * The largest Content-Length accepted: 2^53 − 1, the largest integer a

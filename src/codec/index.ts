@@ -1,3 +1,25 @@
+/**
+ * `headwire/codec`: the sans-I/O codec alone, with no adapter: heads
+ * (`HeadDecoder`, `parseHead`, `scanHead`, `HeadEncoder`, `encodeHead`),
+ * bodies (`framing`, `keepAlive`, `BodyDecoder`, `BodyEncoder`) and errors
+ * (`HttpError`, `RULES`). Pure and synchronous: no I/O, no timers, nothing
+ * runtime-specific, so it runs anywhere JavaScript does. Unlike the package
+ * root it leaves the byte-string decoder as it finds it (see
+ * `setByteStringDecoder`).
+ *
+ * @example
+ * ```ts
+ * import { BodyDecoder, HeadDecoder, NEED_DATA, framing } from 'headwire/codec';
+ * const d = new HeadDecoder('request');
+ * d.receive(new TextEncoder().encode('POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi'));
+ * const fields = [];
+ * for (let ev = d.next(); ev !== NEED_DATA && ev.type !== 'done'; ev = d.next()) if (ev.type === 'field') fields.push(ev);
+ * const body = new BodyDecoder(framing('request', fields, { version: '1.1' }));
+ * body.receive(d.rest()); // then body.next(): {type:'data', bytes: "hi"}, {type:'end'}
+ * ```
+ *
+ * @module headwire/codec
+ */
 export { HeadDecoder } from './decoder.ts';
 export { HeadEncoder, type HeadStart, encodeHead } from './encoder.ts';
 export { RULES, type Rule } from './rules.ts';

@@ -13,6 +13,7 @@ import type { OptionRule } from './rules.ts';
  * ```
  */
 export interface DecoderOptions {
+  /** Relaxations of the grammar, each off by default; each one's risk is beside it. */
   lenient?: {
     /**
      * Accept a bare LF as a line terminator (RFC 9112 §2.2 lets a recipient do
