@@ -277,7 +277,10 @@ describe('Rule', () => {
   });
 
   it('every rule the test suites expect is a member', () => {
-    const tests = sourceFiles(new URL('test/', ROOT)).join('\n');
+    // A line under @ts-expect-error is a deliberate misspelling (test/package/types.test.ts).
+    const tests = sourceFiles(new URL('test/', ROOT))
+      .flatMap((t) => t.split('\n').filter((_, i, lines) => !lines[i - 1]?.includes('@ts-expect-error')))
+      .join('\n');
     const expected = new Set<string>();
     for (const m of tests.matchAll(/(?<!typeof [\w.]*)\brule(?:: | === )'([^']+)'/g)) expected.add(m[1]!);
     for (const m of tests.matchAll(/\bP\('E[A-Z]+', '([^']+)'/g)) expected.add(m[1]!);
