@@ -5,11 +5,11 @@
  * (`HttpError`, `RULES`). Pure and synchronous: no I/O, no timers, nothing
  * runtime-specific, so it runs anywhere JavaScript does. Unlike the package
  * root it leaves the byte-string decoder as it finds it (see
- * `setByteStringDecoder`).
+ * `setByteStringDecoder`). Everything here is in the package root too.
  *
  * @example
  * ```ts
- * import { BodyDecoder, HeadDecoder, NEED_DATA, framing } from 'headwire/codec';
+ * // HeadDecoder, BodyDecoder, NEED_DATA and framing, from 'headwire/codec':
  * const d = new HeadDecoder('request');
  * d.receive(new TextEncoder().encode('POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi'));
  * const fields = [];

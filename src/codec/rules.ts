@@ -9,7 +9,6 @@
  *
  * @example
  * ```ts
- * import { HttpError, RULES, type Rule } from 'headwire';
  * const known = (r: string): r is Rule => (RULES as readonly string[]).includes(r);
  * const limits: Rule[] = RULES.filter((r) => r.endsWith('-too-large'));
  * ```
@@ -93,7 +92,6 @@ export const RULES = [
  *
  * @example
  * ```ts
- * import type { HttpError, Rule } from 'headwire';
  * function reason(e: HttpError): string {
  *   const rule: Rule | undefined = e.rule;
  *   switch (rule) {

@@ -29,13 +29,14 @@ import {
   parseHead,
   scanHead,
   setByteStringDecoder,
-} from '../../src/index.ts';
-import { allSeeds } from '../fuzz/corpus.ts';
-import { Mutator } from '../fuzz/mutate.ts';
-import { BODY_CASES, CHUNKED } from './body-corpus.ts';
-import { bytes } from './chunking.ts';
+} from '../src/index.ts';
+import { BODY_CASES, CHUNKED } from './codec/body-corpus.ts';
+import { bytes } from './codec/chunking.ts';
+import { allSeeds } from './fuzz/corpus.ts';
+import { Mutator } from './fuzz/mutate.ts';
 
-const ROOT = new URL('../../', import.meta.url);
+// Node only (vitest): it reads src/ and docs/, which the browser suite does not serve.
+const ROOT = new URL('../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, ROOT), 'utf8');
 
 interface Row {
