@@ -3,7 +3,19 @@ import { HttpError, escapeByteString } from './errors.ts';
 import type { HttpVersion } from './events.ts';
 import type { Rule } from './rules.ts';
 
-type EncoderState = 'start-line' | 'field-line' | 'done';
+/**
+ * What a {@link HeadEncoder} expects next (its `state`): the start line, a field
+ * line (or `done()`), or nothing more (`done`: only `reset()`).
+ *
+ * @example
+ * ```ts
+ * const e = new HeadEncoder();
+ * const before: EncoderState = e.state; // 'start-line'
+ * e.request('GET', '/');
+ * if (e.state === 'field-line') e.field('Host', 'example.org');
+ * ```
+ */
+export type EncoderState = 'start-line' | 'field-line' | 'done';
 
 /** Reason phrases used when `status()` is given none (RFC 9110 §15). */
 const REASONS: Record<number, string> = {
@@ -58,7 +70,7 @@ export class HeadEncoder {
   #len = 0;
 
   /** What the encoder expects next: `'start-line'`, `'field-line'` (or `done`), or `'done'`. */
-  get state(): 'start-line' | 'field-line' | 'done' {
+  get state(): EncoderState {
     return this.#state;
   }
 

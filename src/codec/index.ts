@@ -21,7 +21,7 @@
  * @module headwire/codec
  */
 export { HeadDecoder } from './decoder.ts';
-export { HeadEncoder, type HeadStart, encodeHead } from './encoder.ts';
+export { type EncoderState, HeadEncoder, type HeadStart, encodeHead } from './encoder.ts';
 export { RULES, type Rule } from './rules.ts';
 export { type ErrorCode, HttpError, type HttpErrorDetails, type StatusHint, escapeBytes, escapeByteString } from './errors.ts';
 export {
