@@ -339,6 +339,12 @@ async function sequence(
   if (detachCall?.settled && detachCall.settled.code !== 'ok') closeAt = Math.min(closeAt, detachCall.settled.at);
 
   const where = (c: Call): string => `seq ${q} call #${c.id} ${c.kind}(${c.dl.label}) -> ${c.settled!.code}`;
+  // Keep-alive: once the head (no body: a GET) was read to its blank line, a
+  // recvRequest() starts the next head on the tail bytes, which are not one
+  // (the tail starts with '<', not a token byte): EPROTO, or EPIPE when the
+  // peer closed right after the head. detach() then meets that failure too.
+  const blankLineAt = calls.find((c) => c.kind === 'recvField' && c.settled!.code === 'EPIPE')?.id ?? Number.POSITIVE_INFINITY;
+  const nextHeadTried = calls.some((c) => c.kind === 'recvRequest' && c.id > blankLineAt);
   for (const c of calls) figures.outcomes[`${c.kind}:${c.settled!.code}`] = (figures.outcomes[`${c.kind}:${c.settled!.code}`] ?? 0) + 1;
 
   // Every promise settles within its deadline (its abort, AbortSignal.timeout), or promptly at close().
@@ -356,7 +362,7 @@ async function sequence(
       if (!finite) throw new Failure(`${where(c)}: timed out with no finite deadline (or far/Infinity fired early)`);
       if (c.dl.timeoutSignal === undefined && st.at < c.dl.at - 1) throw new Failure(`${where(c)}: timed out ${Math.round(c.dl.at - st.at)} ms early`);
     }
-    if (c.kind === 'detach' && !['ok', 'ETIMEDOUT', 'ECANCELED', 'EBADF', 'ECONNRESET', 'EINVAL'].includes(st.code)) {
+    if (c.kind === 'detach' && !['ok', 'ETIMEDOUT', 'ECANCELED', 'EBADF', 'ECONNRESET', 'EINVAL', ...(nextHeadTried ? ['EPROTO'] : [])].includes(st.code)) {
       throw new Failure(`${where(c)}: not a way detach() may fail here`);
     }
     if (c.kind === 'detach' && st.code === 'ECONNRESET' && !peerRst && !peerFinEarly) {
@@ -378,6 +384,15 @@ async function sequence(
   for (const c of calls) {
     if (c.kind !== 'recvRequest' && c.kind !== 'recvField') continue;
     const st = c.settled!;
+    if (c.kind === 'recvRequest' && c.id > blankLineAt && !broken) {
+      // The next head (see nextHeadTried): whatever it got, the calls behind it are about that head.
+      if (!['ETIMEDOUT', 'ECANCELED', 'EBADF', 'EPROTO', 'EPIPE', 'ECONNRESET'].includes(st.code)) {
+        throw new Failure(`${where(c)}: the next head is the tail, not a request`);
+      }
+      if (st.code === 'EPIPE' && sent > head.length) throw new Failure(`${where(c)}: EPIPE although tail bytes came`);
+      broken = true;
+      continue;
+    }
     if (['ETIMEDOUT', 'ECANCELED', 'EBADF'].includes(st.code)) continue; // consumed nothing
     if (st.code === 'ECONNRESET') {
       if (!peerRst && !peerFinEarly) throw new Failure(`${where(c)}: ECONNRESET while the peer neither reset nor half-closed mid-head`);
@@ -445,9 +460,9 @@ async function sequence(
   const committed = calls.filter((c) => c.line && (c.kind === 'done' ? took(c) : c.settled!.code === 'ok'));
   const halfClosed = calls.some((c) => c.kind === 'closeWrite' && took(c) && (!detachCall || c.id < detachCall.id));
   let want = committed.map((c) => c.line).join('');
-  const headStarted = committed.some((c) => c.kind === 'sendStatus');
-  const doneCommitted = committed.some((c) => c.kind === 'done');
-  if (detachOk && headStarted && !doneCommitted && !halfClosed) want += '\r\n';
+  // Once a head without a body (204) is done, a sendStatus() starts the next head; detach() finishes the last one.
+  const lastIndex = (kind: Kind): number => committed.map((c) => c.kind).lastIndexOf(kind);
+  if (detachOk && lastIndex('sendStatus') > lastIndex('done') && !halfClosed) want += '\r\n';
   if (!peerRst) {
     const got = await peer.waitFor(want.length, 3000).catch(() => peer.received());
     if (detachOk) {
