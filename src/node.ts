@@ -10,4 +10,4 @@
  * ```
  */
 export * from './index.ts';
-export { attach } from './adapters/net.ts';
+export { type AttachOptions, attach } from './adapters/net.ts';

@@ -114,7 +114,7 @@ export class Outgoing extends Message {
   over(): boolean {
     if (this.ended) return true;
     try {
-      return this.body === null && !this.takesOver() && this.framing().type === 'none';
+      return !this.takesOver() && this.framing().type === 'none';
     } catch {
       return false; // bad framing fields: sendBody() and endBody() say why
     }

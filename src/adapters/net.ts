@@ -124,10 +124,31 @@ class NetTransport implements Transport<Socket> {
 }
 
 /**
+ * Options for {@link attach}: the socket's options, and whether to turn
+ * Nagle's algorithm off.
+ *
+ * @example
+ * ```ts
+ * const s = attach(socket, { noDelay: false, maxHeadSize: 8192 });
+ * ```
+ */
+export interface AttachOptions extends SocketOptions {
+  /**
+   * `socket.setNoDelay(true)` (TCP_NODELAY), the default. HttpSocket writes a
+   * head whole in one write, and a body in as few writes as it can, so there
+   * are no small segments for Nagle's algorithm to merge: with it on, a
+   * response's body waits for the ACK of its head (up to 40 ms on Linux).
+   * `false` leaves the socket's setting alone.
+   */
+  noDelay?: boolean;
+}
+
+/**
  * libdill's `http_attach` for Node: an {@link HttpSocket} on a `net.Socket`.
  * `detach()` gives back the same socket with the bytes read past the head
  * unshifted, so the next reader sees them first. Create sockets with
  * `allowHalfOpen: true` if the peer may half-close before you answer.
+ * Turns Nagle's algorithm off unless `noDelay: false` (see {@link AttachOptions}).
  *
  * @example
  * ```ts
@@ -142,9 +163,12 @@ class NetTransport implements Transport<Socket> {
  * });
  * ```
  */
-export function attach(socket: Socket, options: SocketOptions = {}): HttpSocket<Socket> {
+export function attach(socket: Socket, options: AttachOptions = {}): HttpSocket<Socket> {
   if (!socket || typeof socket.read !== 'function' || typeof socket.unshift !== 'function' || typeof socket.write !== 'function') {
     throw new HttpError('ENOTSUP', 'attach() takes a net.Socket (or another Node Duplex)', { rule: 'handle' });
   }
-  return new HttpSocket(new NetTransport(socket), options);
+  const s = new HttpSocket(new NetTransport(socket), options);
+  // A Duplex that is not a TCP socket has no setNoDelay.
+  if (options.noDelay !== false && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
+  return s;
 }
