@@ -92,7 +92,8 @@ const GATHER_MAX = 16 * 1024;
 export class HttpSocket<Detached> {
   readonly #t: Transport<Detached>;
   readonly #options: SocketOptions;
-  #enc = new HeadEncoder(); // a new one per outgoing head: the transport may still hold views of the last one
+  #enc = new HeadEncoder();
+  #encViewsOut = false; // a view of #enc's buffer went to the transport as it is: the next head needs a new encoder
   #dec: HeadDecoder | null = null; // a new one per incoming head
   // The read side.
   readonly #recv = new Turns();
@@ -257,13 +258,9 @@ export class HttpSocket<Detached> {
   /** libdill `http_recvfield`: the next field, or `EPIPE` once the peer's blank line has been read. */
   recvField(deadline?: Deadline): Promise<ReceivedField> {
     return this.#receive(deadline, async (w) => {
-      if (!this.#startLine) throw new HttpError('EINVAL', 'recvField() before recvRequest() or recvStatus()', ORDER);
-      const m = this.#in!;
-      // Fields recvBody() read ahead are handed out first.
-      if (m.given < m.fields.length) return m.fields[m.given++]!;
-      if (this.#recvDone) throw noMoreFields();
-      if (!(await this.#nextField(w))) throw noMoreFields();
-      return m.fields[m.given++]!;
+      const f = await this.#fieldStep(w);
+      if (f === null) throw noMoreFields();
+      return f;
     });
   }
 
@@ -273,12 +270,9 @@ export class HttpSocket<Detached> {
    */
   async *fields(deadline?: Deadline): AsyncGenerator<ReceivedField, void, undefined> {
     for (;;) {
-      try {
-        yield await this.recvField(deadline);
-      } catch (e) {
-        if (e instanceof HttpError && e.code === 'EPIPE' && this.#recvDone) return;
-        throw e;
-      }
+      const f = await this.#receive(deadline, (w) => this.#fieldStep(w));
+      if (f === null) return;
+      yield f;
     }
   }
 
@@ -441,7 +435,10 @@ export class HttpSocket<Detached> {
   /** Once the outgoing message is over, a start line begins the next one: a fresh encoder. */
   #nextOutgoing(): void {
     if (!this.#sendStarted || !this.#sendDone || !this.#outMsg?.over()) return;
-    this.#enc = new HeadEncoder();
+    // reset() writes the next head over the last one: only when the transport got copies of it.
+    if (this.#encViewsOut) this.#enc = new HeadEncoder();
+    else this.#enc.reset();
+    this.#encViewsOut = false;
     this.#sendStarted = this.#sendDone = false;
     this.#outMsg = null;
   }
@@ -545,6 +542,16 @@ export class HttpSocket<Detached> {
   #own(bytes: Uint8Array): Uint8Array {
     const storage = this.#options.storage;
     return storage !== undefined && bytes.length > 0 && bytes.buffer === storage.buffer ? bytes.slice() : bytes;
+  }
+
+  /** The next field for recvField(), or null once the blank line was read. */
+  async #fieldStep(w: Wait): Promise<ReceivedField | null> {
+    if (!this.#startLine) throw new HttpError('EINVAL', 'recvField() before recvRequest() or recvStatus()', ORDER);
+    const m = this.#in!;
+    // Fields recvBody() read ahead are handed out first.
+    if (m.given < m.fields.length) return m.fields[m.given++]!;
+    if (this.#recvDone || !(await this.#nextField(w))) return null;
+    return m.fields[m.given++]!;
   }
 
   /** Read the next field into the message (true), or the blank line (false). */
@@ -656,8 +663,10 @@ export class HttpSocket<Detached> {
     if (this.#out.length === 0) return null;
     const parts = this.#out;
     let bytes: Uint8Array;
-    if (parts.length === 1) bytes = parts[0]!;
-    else {
+    if (parts.length === 1) {
+      bytes = parts[0]!;
+      this.#encViewsOut = true; // maybe a line of the head: not overwritten while the transport may hold it
+    } else {
       bytes = new Uint8Array(this.#outBytes);
       let n = 0;
       for (const p of parts) {
