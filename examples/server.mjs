@@ -26,6 +26,11 @@ async function serve(socket) {
         request = await s.recvRequest(IDLE); // the next request, pipelined bytes included
         const fields = [];
         for await (const field of s.fields(IDLE)) fields.push(field);
+        // curl asks before a large upload; a 1xx ends at its blank line, then the final answer follows.
+        if (request.version === '1.1' && fields.some((f) => /^expect$/i.test(f.name) && /^100-continue$/i.test(f.value))) {
+          await s.sendStatus(100);
+          await s.done(IDLE);
+        }
         body = await s.readBody(IDLE); // Content-Length or chunked, as framing() says
         persist = keepAlive(request.version, fields);
       } catch (e) {
