@@ -3,8 +3,9 @@
 // `bun`, each as its own process, killed after the test. The client talks to
 // the server of the same runtime; curl checks keep-alive and a chunked upload.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../package/build.ts';
 import { curl, parseCurlOutput, run } from './helpers.ts';
 
@@ -94,3 +95,26 @@ for (const [name, runtime] of Object.entries(RUNTIMES)) {
     });
   });
 }
+
+// The runnable snippet of docs/bodies.md, "Whole messages over HttpSocket": run
+// from a file inside the package (so 'headwire' resolves to the build), its
+// output compared with the `// ` comment lines that follow its console.log loops.
+describe('docs/bodies.md: the HttpSocket snippet', () => {
+  const doc = readFileSync(`${ROOT}docs/bodies.md`, 'utf8');
+  const code = /```js\n(\/\/ Whole messages over HttpSocket[\s\S]*?)```/.exec(doc)?.[1];
+  const want = [...(code ?? '').matchAll(/^\/\/ ((?:POST|HEAD|200) .*)$/gm)].map((m) => m[1]).join('\n');
+  const dir = `${ROOT}.docs-check`;
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [name, runtime] of Object.entries(RUNTIMES)) {
+    it(`runs under ${name} and prints what its comments say`, T, async () => {
+      expect(code).toBeDefined();
+      expect(want.split('\n')).toHaveLength(4);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(`${dir}/whole-messages.mjs`, code!);
+      const r = await run(runtime[0]!, [...runtime.slice(1), `${dir}/whole-messages.mjs`], 15_000);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.toString()).toBe(`${want}\n`);
+    });
+  }
+});
