@@ -79,17 +79,20 @@ class NetTransport implements Transport<Socket> {
     // Taken into Node's buffer below its high-water mark: nothing to wait for.
     // A later failure arrives as 'error' and fails the next call.
     if (s.write(bytes)) return null;
-    // Over it: wait for 'drain'. The listeners go at 'drain' or 'close',
-    // whichever comes first (close() destroys the socket, so one does).
+    // Over it: wait for 'drain', or 'finish' once a half-close (end()) came
+    // after this write (Node emits no 'drain' after end()). The listeners go
+    // at the first of those or 'close' (close() destroys the socket, so one comes).
     return new Promise((resolve, reject) => {
       const done = (): void => {
         s.off('drain', done);
+        s.off('finish', done);
         s.off('close', done);
         if (this.#error) reject(this.#error);
         else if (s.destroyed) reject(new HttpError('ECONNRESET', 'Socket closed while writing', { rule: 'transport' }));
         else resolve();
       };
       s.on('drain', done);
+      s.on('finish', done);
       s.on('close', done);
     });
   }

@@ -325,6 +325,21 @@ for (const name of RIG_NAMES) {
       expect(await codeOf(s.sendStatus(200))).toBe('EPIPE');
     });
 
+    it('endBody half-closes while the head still waits for the peer to read: both settle once it reads', async () => {
+      const { s, peer } = await open(name);
+      peer.pause();
+      await s.sendStatus(200);
+      await s.sendField('X-Big', 'v'.repeat(4 << 20)); // far past every buffer on the way
+      const done = s.done({ timeout: 10_000 });
+      const ended = s.endBody(undefined, { timeout: 10_000 }); // close-delimited: half-closes behind the head
+      await sleep(20);
+      peer.resume();
+      expect(await codeOf(done)).toBeUndefined();
+      expect(await codeOf(ended)).toBeUndefined();
+      await peer.ended();
+      expect(peer.received().length).toBe('HTTP/1.1 200 OK\r\nX-Big: \r\n\r\n'.length + (4 << 20));
+    });
+
     it('no body where framing has none: a request with neither field, a response to HEAD, a 204', async () => {
       const { s, peer } = await open(name);
       await s.sendRequest('GET', '/');
