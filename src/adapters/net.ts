@@ -132,7 +132,7 @@ class NetTransport implements Transport<Socket> {
  *
  * @example
  * ```ts
- * const s = attach(socket, { noDelay: false, maxHeadSize: 8192 });
+ * const s = attach(net.connect({ port }), { noDelay: false, maxHeadSize: 8192 });
  * ```
  */
 export interface AttachOptions extends SocketOptions {
