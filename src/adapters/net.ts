@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { nextTick } from 'node:process';
 import { HttpError } from '../codec/errors.ts';
 import { HttpSocket, type SocketOptions } from './socket.ts';
 import { type Transport, transportError } from './transport.ts';
@@ -34,6 +35,13 @@ class NetTransport implements Transport<Socket> {
   readonly #onError = (e: Error): void => {
     this.#error = transportError(e, 'Socket error');
     this.#wake();
+  };
+  // Writes made in one turn of the event loop go out together (one writev):
+  // a head written by done() and the body right after it share a segment.
+  #corked = false;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#socket.uncork();
   };
   readonly #onClose = (): void => {
     if (!this.#eof) this.#error ??= new HttpError('ECONNRESET', 'Socket closed', { rule: 'transport' });
@@ -76,6 +84,11 @@ class NetTransport implements Transport<Socket> {
     const s = this.#socket;
     if (this.#error) throw this.#error;
     if (s.destroyed || s.writableEnded) throw new HttpError('ECONNRESET', 'Socket is closed for writing', { rule: 'transport' });
+    if (!this.#corked) {
+      this.#corked = true;
+      s.cork();
+      nextTick(this.#uncork);
+    }
     // Taken into Node's buffer below its high-water mark: nothing to wait for.
     // A later failure arrives as 'error' and fails the next call.
     if (s.write(bytes)) return null;

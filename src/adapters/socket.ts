@@ -518,13 +518,24 @@ export class HttpSocket<Detached> {
     return ev;
   }
 
-  /** The incoming message is over: a fresh decoder, fed the bytes already received past it. */
+  /**
+   * The incoming message is over: the decoder starts the next head. Without
+   * body bytes (framing none) the decoder still holds exactly the bytes past
+   * the head and reset() goes on with them; after a body, a fresh decoder is
+   * fed the bytes past the body.
+   */
   #nextIncoming(): void {
-    const rest = this.#own(this.#rest('recvRequest()'));
-    const d = new HeadDecoder(this.#dec!.kind, this.#options);
-    if (rest.length > 0) d.receive(rest);
-    this.#dec = d;
-    this.#fed = rest.length > 0;
+    const d = this.#dec!;
+    if (this.#in!.framing().type === 'none') {
+      this.#fed = d.rest().length > 0;
+      d.reset();
+    } else {
+      const rest = this.#own(this.#rest('recvRequest()'));
+      const fresh = new HeadDecoder(d.kind, this.#options);
+      if (rest.length > 0) fresh.receive(rest);
+      this.#dec = fresh;
+      this.#fed = rest.length > 0;
+    }
     this.#startLine = this.#recvDone = false;
     this.#in = null;
     this.#trailers = [];
