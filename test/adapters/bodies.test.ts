@@ -219,6 +219,25 @@ for (const name of RIG_NAMES) {
       expect(await codeOf(s.readBody(T, -1))).toBe('EINVAL');
     });
 
+    it('a head error offset counts from the connection start, or from the end of the last body read', async () => {
+      const { s, peer } = await open(name);
+      await peer.send('GET / HTTP/1.1\r\n\r\nGET /\x01 HTTP/1.1\r\n\r\n');
+      await s.recvRequest(T);
+      for await (const _ of s.fields(T));
+      const e = await errorOf(s.recvRequest(T));
+      expect([e.code, e.offset]).toEqual(['EPROTO', 18 + 5]);
+      const other = await makeRig(name);
+      try {
+        await other.peer.send('POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nabGET /\x01 HTTP/1.1\r\n\r\n');
+        await other.s.recvRequest(T);
+        expect(latin1(await other.s.readBody(T))).toBe('ab');
+        const e2 = await errorOf(other.s.recvRequest(T));
+        expect([e2.code, e2.offset]).toEqual(['EPROTO', 5]);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('readBody past maxBytes is EMSGSIZE (body-too-large, 413); maxBodySize applies to recvBody', async () => {
       const { s, peer } = await open(name);
       await peer.send('POST / HTTP/1.1\r\nContent-Length: 6\r\n\r\nabcdef');
