@@ -40,6 +40,7 @@ class NetTransport implements Transport<Socket> {
   // a head written by done() and the body right after it share a segment.
   #corked = false;
   readonly #uncork = (): void => {
+    if (!this.#corked) return; // flushed early by close() or release()
     this.#corked = false;
     this.#socket.uncork();
   };
@@ -120,14 +121,21 @@ class NetTransport implements Transport<Socket> {
 
   close(): void {
     this.#detachListeners();
+    this.#flush(); // destroy() drops what is still corked: hand it to the kernel first
     this.#socket.destroy();
     this.#wake();
   }
 
   release(unread: Uint8Array): Socket {
     this.#detachListeners();
+    this.#flush(); // the caller gets a socket with nothing held back
     if (unread.length > 0) this.#socket.unshift(unread);
     return this.#socket;
+  }
+
+  /** Uncork now rather than at the end of the tick. */
+  #flush(): void {
+    if (this.#corked) this.#uncork();
   }
 
   #detachListeners(): void {

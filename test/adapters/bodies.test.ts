@@ -359,6 +359,17 @@ for (const name of RIG_NAMES) {
       expect(peer.received().length).toBe('HTTP/1.1 200 OK\r\nX-Big: \r\n\r\n'.length + (4 << 20));
     });
 
+    it('an answer written and the socket closed at once still reaches the peer (nothing held back)', async () => {
+      const { s, peer } = await open(name);
+      await s.sendStatus(400);
+      await s.sendField('Content-Length', '0');
+      await s.sendField('Connection', 'close');
+      await s.done();
+      s.close();
+      const want = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+      expect(await peer.waitFor(want.length)).toBe(want);
+    });
+
     it('no body where framing has none: a request with neither field, a response to HEAD, a 204', async () => {
       const { s, peer } = await open(name);
       await s.sendRequest('GET', '/');
