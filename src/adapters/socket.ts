@@ -192,8 +192,8 @@ export class HttpSocket<Detached> {
    * with neither until `endBody()` half-closes. A request with neither, a
    * response to HEAD, 1xx, 204 and 304 have no body (`EINVAL` for non-empty
    * data). Empty data writes nothing. Up to 16 KiB is copied and written with
-   * its framing in one write; larger data is written as it is: do not change
-   * it until the call resolves.
+   * its framing in one write; larger data is handed to the transport as it
+   * is, not copied: do not change it afterwards (as with Node's `write()`).
    */
   async sendBody(bytes: Uint8Array, deadline?: Deadline): Promise<void> {
     const w = this.#checkSend(deadline, this.#waits);
@@ -455,19 +455,24 @@ export class HttpSocket<Detached> {
   }
 
   /**
-   * Write body parts after whatever is queued: gathered into one write when
+   * Write body parts after whatever is queued: copied into one write when
    * small, else each as it is (the caller's data is not copied).
    */
   #writeParts(parts: Uint8Array[]): Promise<void> | null {
     let writing = this.#startWrite();
     let n = 0;
     for (const p of parts) n += p.length;
-    if (parts.length === 1 || n > GATHER_MAX) {
+    if (n > GATHER_MAX) {
       for (const p of parts) writing = this.#write(p) ?? writing;
       return writing;
     }
-    for (const p of parts) this.#queue(p);
-    return this.#startWrite() ?? writing;
+    const bytes = new Uint8Array(n);
+    n = 0;
+    for (const p of parts) {
+      bytes.set(p, n);
+      n += p.length;
+    }
+    return this.#write(bytes) ?? writing;
   }
 
   /** Half-close after `writing`; the promise of both, or null when neither waits. */

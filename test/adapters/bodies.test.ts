@@ -333,6 +333,19 @@ for (const name of RIG_NAMES) {
       expect(await peer.waitFor(both.length)).toBe(both);
     });
 
+    it('small body data is copied: changing it right after sendBody() leaves the wire alone', async () => {
+      const { s, peer } = await open(name);
+      await s.sendStatus(200);
+      await s.sendField('Transfer-Encoding', 'chunked');
+      await s.done();
+      const data = new TextEncoder().encode('original');
+      await s.sendBody(data);
+      data.fill(0x21);
+      await s.endBody();
+      const want = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\noriginal\r\n0\r\n\r\n';
+      expect(await peer.waitFor(want.length)).toBe(want);
+    });
+
     it('a response with neither field is close-delimited: endBody half-closes', async () => {
       const { s, peer } = await open(name);
       await s.sendStatus(200);
