@@ -16,4 +16,4 @@
  * @module headwire/node
  */
 export * from './index.ts';
-export { attach } from './adapters/net.ts';
+export { type AttachOptions, attach } from './adapters/net.ts';

@@ -169,6 +169,7 @@ const PROVOKE: Record<Rule, () => unknown> = {
   maxChunkExtensions: () => new BodyDecoder(CHUNKED, { maxChunkExtensions: Number.NaN }),
   maxTrailerSize: () => new BodyDecoder(CHUNKED, { maxTrailerSize: '1' as unknown as number }),
   maxTrailerFields: () => new BodyDecoder(CHUNKED, { maxTrailerFields: 2 ** 60 }),
+  maxBytes: () => attachMem(memoryPair()[0]).readBody(-1, -1),
   deadline: () => attachMem(memoryPair()[0]).recvRequest('soon' as unknown as number),
   handle: () => {
     const s = attachMem(memoryPair()[0]);

@@ -65,8 +65,10 @@ function instant(v: unknown, name: string): number {
 }
 
 /** The absolute time (Infinity for none) and the signal of a {@link Deadline}; `EINVAL` when it is neither. */
+const NO_DEADLINE = { at: Number.POSITIVE_INFINITY, signal: undefined } as const;
+
 function parse(d: unknown): { at: number; signal: AbortSignal | undefined } {
-  if (d === undefined) return { at: Number.POSITIVE_INFINITY, signal: undefined };
+  if (d === undefined) return NO_DEADLINE;
   if (typeof d === 'number') return { at: instant(d, 'deadline'), signal: undefined };
   if (typeof d !== 'object' || d === null || Array.isArray(d)) throw invalid(describe(d));
   const o = d as { deadline?: unknown; timeout?: unknown; signal?: unknown };
@@ -109,12 +111,19 @@ export class Wait {
   #reject: ((e: HttpError) => void) | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #listening = false;
-  readonly #onAbort = (): void => this.fail(abortError(this.#signal!));
-  readonly #onTimer = (): void => {
-    this.#timer = undefined;
-    if (now() >= this.#at) this.fail(timedOut());
-    else this.#arm(); // woken early, or one link of a chain past 2^31-1 ms
-  };
+  // Made when first needed: most calls never wait, and a socket makes a Wait per call.
+  #onAbortFn: (() => void) | null = null;
+  #onTimerFn: (() => void) | null = null;
+  get #onAbort(): () => void {
+    return (this.#onAbortFn ??= () => this.fail(abortError(this.#signal!)));
+  }
+  get #onTimer(): () => void {
+    return (this.#onTimerFn ??= () => {
+      this.#timer = undefined;
+      if (now() >= this.#at) this.fail(timedOut());
+      else this.#arm(); // woken early, or one link of a chain past 2^31-1 ms
+    });
+  }
 
   /** `owner`: the set of live waits a socket fails at `close()`; this one joins it until disposed. */
   constructor(d: Deadline | undefined, owner?: Set<Wait>) {

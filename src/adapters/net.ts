@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { nextTick } from 'node:process';
 import { HttpError } from '../codec/errors.ts';
 import { HttpSocket, type SocketOptions } from './socket.ts';
 import { type Transport, transportError } from './transport.ts';
@@ -34,6 +35,14 @@ class NetTransport implements Transport<Socket> {
   readonly #onError = (e: Error): void => {
     this.#error = transportError(e, 'Socket error');
     this.#wake();
+  };
+  // Writes made in one turn of the event loop go out together (one writev):
+  // a head written by done() and the body right after it share a segment.
+  #corked = false;
+  readonly #uncork = (): void => {
+    if (!this.#corked) return; // flushed early by close() or release()
+    this.#corked = false;
+    this.#socket.uncork();
   };
   readonly #onClose = (): void => {
     if (!this.#eof) this.#error ??= new HttpError('ECONNRESET', 'Socket closed', { rule: 'transport' });
@@ -76,20 +85,28 @@ class NetTransport implements Transport<Socket> {
     const s = this.#socket;
     if (this.#error) throw this.#error;
     if (s.destroyed || s.writableEnded) throw new HttpError('ECONNRESET', 'Socket is closed for writing', { rule: 'transport' });
+    if (!this.#corked) {
+      this.#corked = true;
+      s.cork();
+      nextTick(this.#uncork);
+    }
     // Taken into Node's buffer below its high-water mark: nothing to wait for.
     // A later failure arrives as 'error' and fails the next call.
     if (s.write(bytes)) return null;
-    // Over it: wait for 'drain'. The listeners go at 'drain' or 'close',
-    // whichever comes first (close() destroys the socket, so one does).
+    // Over it: wait for 'drain', or 'finish' once a half-close (end()) came
+    // after this write (Node emits no 'drain' after end()). The listeners go
+    // at the first of those or 'close' (close() destroys the socket, so one comes).
     return new Promise((resolve, reject) => {
       const done = (): void => {
         s.off('drain', done);
+        s.off('finish', done);
         s.off('close', done);
         if (this.#error) reject(this.#error);
         else if (s.destroyed) reject(new HttpError('ECONNRESET', 'Socket closed while writing', { rule: 'transport' }));
         else resolve();
       };
       s.on('drain', done);
+      s.on('finish', done);
       s.on('close', done);
     });
   }
@@ -104,14 +121,21 @@ class NetTransport implements Transport<Socket> {
 
   close(): void {
     this.#detachListeners();
+    this.#flush(); // destroy() drops what is still corked: hand it to the kernel first
     this.#socket.destroy();
     this.#wake();
   }
 
   release(unread: Uint8Array): Socket {
     this.#detachListeners();
+    this.#flush(); // the caller gets a socket with nothing held back
     if (unread.length > 0) this.#socket.unshift(unread);
     return this.#socket;
+  }
+
+  /** Uncork now rather than at the end of the tick. */
+  #flush(): void {
+    if (this.#corked) this.#uncork();
   }
 
   #detachListeners(): void {
@@ -124,10 +148,31 @@ class NetTransport implements Transport<Socket> {
 }
 
 /**
+ * Options for {@link attach}: the socket's options, and whether to turn
+ * Nagle's algorithm off.
+ *
+ * @example
+ * ```ts
+ * const s = attach(net.connect({ port }), { noDelay: false, maxHeadSize: 8192 });
+ * ```
+ */
+export interface AttachOptions extends SocketOptions {
+  /**
+   * `socket.setNoDelay(true)` (TCP_NODELAY), the default. HttpSocket writes a
+   * head whole in one write, and a body in as few writes as it can, so there
+   * are no small segments for Nagle's algorithm to merge: with it on, a
+   * response's body waits for the ACK of its head (up to 40 ms on Linux).
+   * `false` leaves the socket's setting alone.
+   */
+  noDelay?: boolean;
+}
+
+/**
  * libdill's `http_attach` for Node: an {@link HttpSocket} on a `net.Socket`.
  * `detach()` gives back the same socket with the bytes read past the head
  * unshifted, so the next reader sees them first. Create sockets with
  * `allowHalfOpen: true` if the peer may half-close before you answer.
+ * Turns Nagle's algorithm off unless `noDelay: false` (see {@link AttachOptions}).
  *
  * @example
  * ```ts
@@ -142,9 +187,12 @@ class NetTransport implements Transport<Socket> {
  * });
  * ```
  */
-export function attach(socket: Socket, options: SocketOptions = {}): HttpSocket<Socket> {
+export function attach(socket: Socket, options: AttachOptions = {}): HttpSocket<Socket> {
   if (!socket || typeof socket.read !== 'function' || typeof socket.unshift !== 'function' || typeof socket.write !== 'function') {
     throw new HttpError('ENOTSUP', 'attach() takes a net.Socket (or another Node Duplex)', { rule: 'handle' });
   }
-  return new HttpSocket(new NetTransport(socket), options);
+  const s = new HttpSocket(new NetTransport(socket), options);
+  // A Duplex that is not a TCP socket has no setNoDelay.
+  if (options.noDelay !== false && typeof socket.setNoDelay === 'function') socket.setNoDelay(true);
+  return s;
 }

@@ -79,7 +79,8 @@ export const RULES = [
   'maxChunkExtensions',
   'maxTrailerSize',
   'maxTrailerFields',
-  // The adapters.
+  // The adapters (`maxBytes`: the argument of readBody()).
+  'maxBytes',
   'deadline',
   'handle',
   'half-close',

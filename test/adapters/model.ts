@@ -24,7 +24,7 @@ import { getEventListeners } from 'node:events';
 import type net from 'node:net';
 import { type Deadline, HttpError, type PipeEnd, now } from '../../src/index.ts';
 import { prng } from '../support/bytes.ts';
-import { type Rig, type RigName, latin1, makeRig, sleep } from './rigs.ts';
+import { type Rig, type RigName, bytesOf, latin1, makeRig, sleep } from './rigs.ts';
 
 export interface ModelFigures {
   adapter: RigName;
@@ -43,7 +43,7 @@ export interface ModelOptions {
   slackMs: number;
 }
 
-type Kind = 'recvRequest' | 'recvField' | 'sendStatus' | 'sendField' | 'done' | 'detach' | 'closeWrite';
+type Kind = 'recvRequest' | 'recvField' | 'recvBody' | 'sendStatus' | 'sendField' | 'done' | 'sendBody' | 'endBody' | 'detach' | 'closeWrite';
 
 interface DeadlineChoice {
   arg: Deadline | undefined;
@@ -138,12 +138,16 @@ async function sequence(
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
-  // The incoming head and what follows it; the tail names the connection, so a foreign byte shows.
+  // The incoming head, half the time a POST with a Content-Length body, and what
+  // follows it; the body and the tail name the connection, so a foreign byte shows.
   const nFields = int(0, 5);
   const fields = Array.from({ length: nFields }, (_, i) => ({ name: pick(FIELD_NAMES), value: `v${q}-${i}-${int(0, 1e6)}` }));
-  const head = `GET /c${seed}/${q} HTTP/1.1\r\n${fields.map((f) => `${f.name}: ${f.value}\r\n`).join('')}\r\n`;
+  const body = r() < 0.5 ? `[body ${seed}/${q} ${'0123456789'.repeat(20)}`.slice(0, int(0, 200)) : null;
+  if (body !== null) fields.splice(int(0, fields.length), 0, { name: 'Content-Length', value: String(body.length) });
+  const head = `${body === null ? 'GET' : 'POST'} /c${seed}/${q} HTTP/1.1\r\n${fields.map((f) => `${f.name}: ${f.value}\r\n`).join('')}\r\n`;
   const tail = `<tail ${seed}/${q} ${'abcdefghij'.repeat(30).slice(0, int(0, 300))}>`;
-  const wire = head + tail;
+  const wire = head + (body ?? '') + tail;
+  const bodyEnd = head.length + (body?.length ?? 0);
 
   const rig: Rig = await makeRig(adapter, { storage, maxHeadSize: storage.length });
   const { s, peer } = rig;
@@ -157,6 +161,7 @@ async function sequence(
   let detachCall: Call | null = null;
   let peerRst = false;
   let peerFinEarly = false; // FIN before the whole head was sent
+  let peerFinMidBody = false; // FIN after the head, before the whole body
   let peerEnded = false;
 
   const deadline = (): DeadlineChoice => {
@@ -235,6 +240,19 @@ async function sequence(
   let status = 0;
   for (let step = 0; step < opt.stepsPerSequence; step++) {
     figures.steps++;
+    if (r() < 0.15) {
+      // Whole messages: a body step on either side.
+      const y = r();
+      if (y < 0.5) {
+        call('recvBody', (d) =>
+          s.recvBody(d)[Symbol.asyncIterator]().next().then((it) => (it.done ? null : latin1(it.value))),
+        );
+      } else if (y < 0.8) {
+        const data = `b${step}.`;
+        call('sendBody', (d) => s.sendBody(bytesOf(data), d), data);
+      } else call('endBody', (d) => s.endBody(undefined, d));
+      continue;
+    }
     const x = r();
     if (x < 0.08) call('recvRequest', (d) => s.recvRequest(d));
     else if (x < 0.3) call('recvField', (d) => s.recvField(d));
@@ -287,6 +305,7 @@ async function sequence(
     else if (x < 0.89) {
       if (!peerEnded) {
         peerFinEarly = sent < head.length;
+        peerFinMidBody = !peerFinEarly && sent < bodyEnd;
         peerEnded = true;
         note('peer FIN');
         peer.closeWrite();
@@ -339,6 +358,14 @@ async function sequence(
   if (detachCall?.settled && detachCall.settled.code !== 'ok') closeAt = Math.min(closeAt, detachCall.settled.at);
 
   const where = (c: Call): string => `seq ${q} call #${c.id} ${c.kind}(${c.dl.label}) -> ${c.settled!.code}`;
+  // Keep-alive: once the head (no body: a GET) was read to its blank line, a
+  // recvRequest() starts the next head on the tail bytes, which are not one
+  // (the tail starts with '<', not a token byte): EPROTO, or EPIPE when the
+  // peer closed right after the head. detach() then meets that failure too.
+  const blankLineAt =
+    calls.find((c) => (c.kind === 'recvField' && c.settled!.code === 'EPIPE') || (c.kind === 'recvBody' && c.settled!.code === 'ok'))?.id ??
+    Number.POSITIVE_INFINITY;
+  const nextHeadTried = calls.some((c) => c.kind === 'recvRequest' && c.id > blankLineAt);
   for (const c of calls) figures.outcomes[`${c.kind}:${c.settled!.code}`] = (figures.outcomes[`${c.kind}:${c.settled!.code}`] ?? 0) + 1;
 
   // Every promise settles within its deadline (its abort, AbortSignal.timeout), or promptly at close().
@@ -356,10 +383,10 @@ async function sequence(
       if (!finite) throw new Failure(`${where(c)}: timed out with no finite deadline (or far/Infinity fired early)`);
       if (c.dl.timeoutSignal === undefined && st.at < c.dl.at - 1) throw new Failure(`${where(c)}: timed out ${Math.round(c.dl.at - st.at)} ms early`);
     }
-    if (c.kind === 'detach' && !['ok', 'ETIMEDOUT', 'ECANCELED', 'EBADF', 'ECONNRESET', 'EINVAL'].includes(st.code)) {
+    if (c.kind === 'detach' && !['ok', 'ETIMEDOUT', 'ECANCELED', 'EBADF', 'ECONNRESET', 'EINVAL', ...(nextHeadTried ? ['EPROTO'] : [])].includes(st.code)) {
       throw new Failure(`${where(c)}: not a way detach() may fail here`);
     }
-    if (c.kind === 'detach' && st.code === 'ECONNRESET' && !peerRst && !peerFinEarly) {
+    if (c.kind === 'detach' && st.code === 'ECONNRESET' && !peerRst && !peerFinEarly && !peerFinMidBody) {
       throw new Failure(`${where(c)}: ECONNRESET while the peer neither reset nor half-closed mid-head`);
     }
     if (st.code === 'ECANCELED' && !c.dl.ac?.signal.aborted) throw new Failure(`${where(c)}: ECANCELED with no abort`);
@@ -375,19 +402,35 @@ async function sequence(
   let startTaken = false;
   let broken = false; // ECONNRESET / EPIPE from a cut stream: later receives may fail anyhow
   let anyReceived = false;
+  let headDone = false; // the blank line was read (a recvField got EPIPE, or a recvBody step went past it)
+  let bodyGot = ''; // what recvBody steps returned, in order
+  let bodyEnded = false;
+  // The message is over (the next recvRequest starts the next head): a GET at its blank line, a POST at its body's end.
+  const over = (): boolean => (body === null ? headDone : bodyEnded);
+  const skip = (code: string): boolean => ['ETIMEDOUT', 'ECANCELED', 'EBADF'].includes(code); // consumed nothing
   for (const c of calls) {
-    if (c.kind !== 'recvRequest' && c.kind !== 'recvField') continue;
+    if (c.kind !== 'recvRequest' && c.kind !== 'recvField' && c.kind !== 'recvBody') continue;
     const st = c.settled!;
-    if (['ETIMEDOUT', 'ECANCELED', 'EBADF'].includes(st.code)) continue; // consumed nothing
+    if (c.kind === 'recvRequest' && startTaken && over() && !broken) {
+      // The next head: the tail, which is not a request. Whatever this call got, the calls behind it are about that head.
+      if (!['ETIMEDOUT', 'ECANCELED', 'EBADF', 'EPROTO', 'EPIPE', 'ECONNRESET'].includes(st.code)) {
+        throw new Failure(`${where(c)}: the next head is the tail, not a request`);
+      }
+      if (st.code === 'EPIPE' && sent > bodyEnd) throw new Failure(`${where(c)}: EPIPE although tail bytes came`);
+      broken = true;
+      continue;
+    }
+    if (skip(st.code)) continue;
     if (st.code === 'ECONNRESET') {
-      if (!peerRst && !peerFinEarly) throw new Failure(`${where(c)}: ECONNRESET while the peer neither reset nor half-closed mid-head`);
+      const midBody = c.kind === 'recvBody' && peerFinMidBody;
+      if (!peerRst && !peerFinEarly && !midBody) throw new Failure(`${where(c)}: ECONNRESET while the peer neither reset nor half-closed mid-message`);
       broken = true;
       continue;
     }
     if (broken) continue;
     if (c.kind === 'recvRequest') {
       if (startTaken) {
-        if (st.code !== 'EINVAL') throw new Failure(`${where(c)}: the request line was already taken; want EINVAL`);
+        if (st.code !== 'EINVAL') throw new Failure(`${where(c)}: the message is not over; want EINVAL`);
         continue;
       }
       if (st.code === 'EPIPE' && (peerFinEarly || peerRst) && sent === 0) {
@@ -396,14 +439,29 @@ async function sequence(
       }
       if (st.code !== 'ok') throw new Failure(`${where(c)}: want the request line`);
       const v = st.value as { method: string; target: string };
-      if (v.method !== 'GET' || v.target !== `/c${seed}/${q}`) throw new Failure(`${where(c)}: got ${JSON.stringify(v)}`);
+      if (v.method !== (body === null ? 'GET' : 'POST') || v.target !== `/c${seed}/${q}`) throw new Failure(`${where(c)}: got ${JSON.stringify(v)}`);
       startTaken = true;
       anyReceived = true;
       next = 1;
       continue;
     }
     if (!startTaken) {
-      if (st.code !== 'EINVAL') throw new Failure(`${where(c)}: recvField before the request line; want EINVAL`);
+      if (st.code !== 'EINVAL') throw new Failure(`${where(c)}: ${c.kind} before the request line; want EINVAL`);
+      continue;
+    }
+    if (c.kind === 'recvBody') {
+      // Fields not read yet are read ahead and kept: recvField still gets them in order.
+      if (st.code !== 'ok') throw new Failure(`${where(c)}: want a body step`);
+      headDone = true;
+      anyReceived = true;
+      const want = body ?? '';
+      if (st.value === null) {
+        if (bodyGot !== want) throw new Failure(`${where(c)}: the body ended after ${JSON.stringify(bodyGot)}, want ${JSON.stringify(want)}`);
+        bodyEnded = true;
+      } else {
+        bodyGot += st.value as string;
+        if (bodyEnded || !want.startsWith(bodyGot)) throw new Failure(`${where(c)}: body ${JSON.stringify(bodyGot)} is not a prefix of ${JSON.stringify(want)}`);
+      }
       continue;
     }
     if (next < events.length) {
@@ -416,6 +474,7 @@ async function sequence(
       continue;
     }
     if (st.code !== 'EPIPE') throw new Failure(`${where(c)}: after the last field, want EPIPE`);
+    headDone = true;
   }
 
   // detach(): the bytes handed back.
@@ -427,8 +486,10 @@ async function sequence(
     storage.fill(0x23);
     const chunks = await drain(rig, detachCall!.settled!.value, 3000);
     const got = concat(chunks);
-    // What the peer sent: past the head when the incoming head had started, else all of it.
-    const afterHead = sent >= head.length && got === wire.slice(head.length, sent);
+    // What the peer sent: past the head when the incoming head had started (past the body once
+    // recvBody read it to its end), else all of it.
+    const from = bodyEnded ? bodyEnd : head.length;
+    const afterHead = sent >= from && got === wire.slice(from, sent);
     const whole = got === wire.slice(0, sent);
     if (!(afterHead || (whole && !anyReceived))) {
       throw new Failure(
@@ -442,12 +503,19 @@ async function sequence(
   // done() and closeWrite() act before they wait: a wait given up (not a check failed) still counts.
   const took = (c: Call): boolean =>
     c.settled!.code === 'ok' || (['ETIMEDOUT', 'ECANCELED', 'EBADF'].includes(c.settled!.code) && !c.preAborted && !c.afterEnd);
-  const committed = calls.filter((c) => c.line && (c.kind === 'done' ? took(c) : c.settled!.code === 'ok'));
-  const halfClosed = calls.some((c) => c.kind === 'closeWrite' && took(c) && (!detachCall || c.id < detachCall.id));
+  const committed = calls.filter((c) => c.line && (c.kind === 'done' || c.kind === 'sendBody' ? took(c) : c.settled!.code === 'ok'));
+  // endBody() of a close-delimited response (any status here but 204: the fields sent frame nothing) half-closes.
+  let sentStatus = 0;
+  const closesBody = new Set<Call>();
+  for (const c of calls) {
+    if (c.kind === 'sendStatus' && c.settled!.code === 'ok') sentStatus = Number(c.line!.slice(9, 12));
+    if (c.kind === 'endBody' && took(c) && sentStatus !== 204) closesBody.add(c);
+  }
+  const halfClosed = calls.some((c) => (c.kind === 'closeWrite' || closesBody.has(c)) && took(c) && (!detachCall || c.id < detachCall.id));
   let want = committed.map((c) => c.line).join('');
-  const headStarted = committed.some((c) => c.kind === 'sendStatus');
-  const doneCommitted = committed.some((c) => c.kind === 'done');
-  if (detachOk && headStarted && !doneCommitted && !halfClosed) want += '\r\n';
+  // Once a head without a body (204) is done, a sendStatus() starts the next head; detach() finishes the last one.
+  const lastIndex = (kind: Kind): number => committed.map((c) => c.kind).lastIndexOf(kind);
+  if (detachOk && lastIndex('sendStatus') > lastIndex('done') && !halfClosed) want += '\r\n';
   if (!peerRst) {
     const got = await peer.waitFor(want.length, 3000).catch(() => peer.received());
     if (detachOk) {

@@ -58,6 +58,12 @@ describe.skipIf(curlBin.skip !== null || ab.skip !== null)('examples/server.mjs'
     }
   });
 
+  it('answers Expect: 100-continue with 100 before it reads the body', T, async () => {
+    const r = await curl(['-s', '-v', '-H', 'Expect: 100-continue', '--data-binary', 'after the 100', `http://127.0.0.1:${port}/`]);
+    expect(r.stderr).toMatch(/< HTTP\/1\.1 100 Continue\r?\n[\s\S]*< HTTP\/1\.1 200 OK/);
+    expect(r.stdout.toString()).toBe('after the 100');
+  });
+
   it('keeps HTTP/1.0 keep-alive and 1.1 connections, closes on Connection: close', T, async () => {
     const r = await curl(['-s', '-0', '-v', '-H', 'Connection: keep-alive', `http://127.0.0.1:${port}/a`, `http://127.0.0.1:${port}/b`]);
     expect(r.stderr).toMatch(/Re-using existing connection|Reusing existing connection/);
