@@ -159,6 +159,37 @@ export function outsideVchar(w: number): number {
   );
 }
 
+/**
+ * The end of a run of VCHAR (%x21-7E) from `i`: byte by byte to a word
+ * boundary, then four bytes at a time, then byte by byte. The request-target's class.
+ */
+export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  const vchar = TARGET_CHAR; // a local: imported tables are loaded at each use
+  while ((i & 3) !== 0 && vchar[u8[i]!]) i++;
+  if ((i & 3) !== 0) return i;
+  let k = i >> 2;
+  while (k < i32.length && outsideVchar(i32[k]!) === 0) k++;
+  i = k << 2;
+  while (vchar[u8[i]!]) i++;
+  return i;
+}
+
+/**
+ * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`: byte by byte to
+ * a word boundary, then four bytes at a time, then byte by byte. The common
+ * bytes of a value or a reason; HTAB and obs-text stop it.
+ */
+export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  const spVchar = SP_VCHAR; // a local: imported tables are loaded at each use
+  while ((i & 3) !== 0 && spVchar[u8[i]!]) i++;
+  if ((i & 3) !== 0) return i;
+  let k = i >> 2;
+  while (k < i32.length && outsideSpVchar(i32[k]!) === 0) k++;
+  i = k << 2;
+  while (spVchar[u8[i]!]) i++;
+  return i;
+}
+
 // RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and
 // RFC 5234 §2.3 makes quoted ABNF strings case-insensitive, so a-f too.
 // RFC 9112 §7.1: chunk-size = 1*HEXDIG. The value of each is in HEX_VALUE.

@@ -1,0 +1,152 @@
+// The fast path for complete lines: a line whose bytes are all here, in the
+// common shape, is checked in one straight pass and recorded exactly as the
+// scanner would record it. It only ever accepts: on anything it does not
+// handle (a flagged byte such as HTAB or obs-text in a value, a grammar error,
+// a bare CR or LF, obs-fold, an empty line before the start line, the field
+// limit, a line cut by the stop byte) it stops at the start of that line and
+// the scanner (scanner.ts) takes the line over from its first byte. The scanner
+// stays the single source of truth for errors, offsets and leniencies; this
+// file holds no error text and no line-end rule of its own beyond "CRLF
+// passes". test/codec/lines.test.ts checks that both give the same events and
+// errors on every input it generates.
+//
+// The stop byte (a 0 after the last byte the scanner may look at) ends every
+// loop here as it ends the scanner's: no byte class holds 0, and CR LF is
+// never 0, so no line that reaches the stop byte is accepted.
+import {
+  COLON,
+  CR,
+  LF,
+  SP,
+  STATUS_MAX,
+  STATUS_MIN,
+  TCHAR,
+  VERSION_LENGTH,
+  isDigit,
+  isOws,
+  minorVersion,
+  spVcharEnd,
+  versionMatch,
+  vcharEnd,
+} from './chars.ts';
+import type { Input } from './input.ts';
+import type { ResolvedOptions } from './options.ts';
+import { R_CONFIRM, R_DONE, R_FIELD, R_REQUEST, R_STATUS, type Records } from './records.ts';
+
+/**
+ * The fast path is on unless a test turns it off to compare it with the
+ * scanner alone (test/codec/lines.test.ts). Not exported from the package.
+ */
+export const fastLines = { on: true };
+
+/** What the fast path reads and moves of the scanner's state (the Scanner itself). */
+export interface LineState {
+  started: boolean;
+  startDone: boolean;
+  fields: number;
+  holding: boolean;
+  /** Set to the scanner's S_FIELD_START after the start line, S_DONE after the blank line. */
+  state: number;
+  readonly request: boolean;
+  readonly options: ResolvedOptions;
+  readonly records: Records;
+}
+
+/**
+ * The start line at inp.u8[i] (the scanner waits for its first byte), when it
+ * is complete and plain: `fieldState` is the scanner's state once it is done.
+ * Returns where the scanner goes on: after the line, or `i` (nothing done).
+ */
+export function startLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
+  const u8 = inp.u8;
+  const base = inp.base;
+  let j = i;
+  let a = 0; // method start, or the status code
+  let b = 0; // method end
+  let from = 0; // the request-target's or reason's first byte
+  let to = 0;
+  let minor = 0;
+  if (sc.request) {
+    // request-line = method SP request-target SP HTTP-version
+    const tchar = TCHAR; // a local: see Scanner.scan()
+    while (tchar[u8[j]!]) j++;
+    if (j === i || u8[j] !== SP) return i;
+    a = base + i;
+    b = base + j;
+    from = ++j;
+    j = vcharEnd(u8, inp.i32, j);
+    if (j === from || u8[j] !== SP) return i;
+    to = j++;
+    if (versionMatch(u8, j, 0) !== VERSION_LENGTH) return i;
+    j += VERSION_LENGTH;
+    minor = minorVersion(u8, j - 1);
+  } else {
+    // status-line = HTTP-version SP status-code SP [ reason-phrase ]
+    if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== SP) return i;
+    j += VERSION_LENGTH;
+    minor = minorVersion(u8, j - 1);
+    j++;
+    const d0 = u8[j]!;
+    const d1 = u8[j + 1]!;
+    const d2 = u8[j + 2]!;
+    if (!isDigit(d0) || !isDigit(d1) || !isDigit(d2) || u8[j + 3] !== SP) return i;
+    a = (d0 - 0x30) * 100 + (d1 - 0x30) * 10 + (d2 - 0x30);
+    if (a < STATUS_MIN || a > STATUS_MAX) return i;
+    from = j += 4;
+    j = spVcharEnd(u8, inp.i32, j);
+    to = j;
+  }
+  if (u8[j] !== CR || u8[j + 1] !== LF) return i;
+  const rec = sc.records;
+  if (sc.request) rec.push(R_REQUEST, a, b, base + from, base + to, minor, a, base + to);
+  else rec.push(R_STATUS, a, 0, base + from, base + to, minor, base + from, base + to);
+  sc.started = sc.startDone = true;
+  sc.state = fieldState;
+  inp.pos = j + 2;
+  return j + 2;
+}
+
+/**
+ * Field lines from inp.u8[i] (the scanner waits for a field line or the blank
+ * line), each complete and plain, then the blank line: `doneState` is the
+ * scanner's state after it. Returns where the scanner goes on: the first line
+ * not taken, or the byte after the blank line.
+ */
+export function fieldLines(sc: LineState, inp: Input, i: number, doneState: number): number {
+  const u8 = inp.u8;
+  const i32 = inp.i32;
+  const base = inp.base;
+  const rec = sc.records;
+  const o = sc.options;
+  const tchar = TCHAR; // a local: see Scanner.scan()
+  for (;;) {
+    let c = u8[i]!;
+    if (!tchar[c]) {
+      if (c !== CR || u8[i + 1] !== LF) return i;
+      // The blank line: the head is complete.
+      rec.push(R_DONE, 0, 0, 0, 0, 0, -1, 0);
+      sc.holding = false;
+      sc.state = doneState;
+      inp.pos = i + 2;
+      return i + 2;
+    }
+    if (sc.fields === o.maxFields) return i;
+    // field-line = field-name ":" OWS field-value OWS
+    let j = i + 1;
+    while (tchar[(c = u8[j]!)]) j++;
+    if (c !== COLON) return i;
+    const nameEnd = j++;
+    while (isOws(u8[j]!)) j++;
+    const valueStart = j;
+    j = spVcharEnd(u8, i32, j);
+    if (u8[j] !== CR || u8[j + 1] !== LF) return i;
+    let to = j;
+    while (to > valueStart && u8[to - 1] === SP) to--; // HTAB never gets here: it stops spVcharEnd
+    if (sc.holding && o.foldReplace) rec.push(R_CONFIRM, 0, 0, 0, 0, 0, -1, 0);
+    rec.push(R_FIELD, base + i, base + nameEnd, base + valueStart, base + to, base + j, base + i, base + j);
+    sc.fields++;
+    sc.holding = true;
+    i = j + 2;
+    inp.pos = i;
+  }
+}
