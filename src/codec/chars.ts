@@ -183,8 +183,11 @@ export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
   const spVchar = SP_VCHAR; // a local: imported tables are loaded at each use
   while ((i & 3) !== 0 && spVchar[u8[i]!]) i++;
   if ((i & 3) !== 0) return i;
+  // Two words per step while both are plain, then one (the last word may be the only one left).
   let k = i >> 2;
-  while (k < i32.length && outsideSpVchar(i32[k]!) === 0) k++;
+  const last = i32.length - 1;
+  while (k < last && (outsideSpVchar(i32[k]!) | outsideSpVchar(i32[k + 1]!)) === 0) k += 2;
+  if (k <= last && outsideSpVchar(i32[k]!) === 0) k++;
   i = k << 2;
   while (spVchar[u8[i]!]) i++;
   return i;

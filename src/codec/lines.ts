@@ -31,7 +31,7 @@ import {
 } from './chars.ts';
 import type { Input } from './input.ts';
 import type { ResolvedOptions } from './options.ts';
-import { R_CONFIRM, R_DONE, R_FIELD, R_REQUEST, R_STATUS, type Records } from './records.ts';
+import { R_DONE, R_FIELD, R_REQUEST, R_STATUS, type Records } from './records.ts';
 
 /**
  * The fast path is on unless a test turns it off to compare it with the
@@ -142,7 +142,7 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     if (u8[j] !== CR || u8[j + 1] !== LF) return i;
     let to = j;
     while (to > valueStart && u8[to - 1] === SP) to--; // HTAB never gets here: it stops spVcharEnd
-    if (sc.holding && o.foldReplace) rec.push(R_CONFIRM, 0, 0, 0, 0, 0, -1, 0);
+    if (sc.holding && o.foldReplace) rec.confirm(true);
     rec.push(R_FIELD, base + i, base + nameEnd, base + valueStart, base + to, base + j, base + i, base + j);
     sc.fields++;
     sc.holding = true;

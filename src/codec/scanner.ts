@@ -32,7 +32,7 @@ import { type ErrorCode, type HttpError, type StatusHint, decodeError } from './
 import type { Input } from './input.ts';
 import { fastLines, fieldLines, startLine } from './lines.ts';
 import { type LimitRule, type ResolvedOptions, limitWhy } from './options.ts';
-import { R_CONFIRM, R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, type Records } from './records.ts';
+import { R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, type Records } from './records.ts';
 
 // What the scanner waits for, named for it. The states of the start line come
 // first and the field lines after, in the order the bytes arrive, but no code
@@ -429,7 +429,7 @@ export class Scanner {
 
   /** The next line does not continue the last field: where folds are replaced, it is final now. */
   #confirm(): void {
-    if (this.options.foldReplace) this.records.push(R_CONFIRM, 0, 0, 0, 0, 0, -1, 0);
+    if (this.options.foldReplace) this.records.confirm(false); // the line may still fail before its record
     this.holding = false;
   }
 
