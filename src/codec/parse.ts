@@ -1,5 +1,5 @@
 import { HeadMachine } from './decoder.ts';
-import type { HeadEvent, HeadKind } from './events.ts';
+import { type HeadEvent, type HeadKind, NEED_DATA } from './events.ts';
 import type { DecoderOptions } from './options.ts';
 
 // One machine per kind for calls without options: a one-shot decode leaves it
@@ -34,15 +34,23 @@ export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOp
   const m = oneShotMachine(kind, options);
   m.load(bytes);
   try {
-    // Scan to the end of the head first (what next() would do step by step),
-    // then make every event from the records in one go.
-    if (!m.drive()) return null;
-    const rec = m.records;
-    rec.decode(m.input.u8, m.input.base);
     const events: HeadEvent[] = [];
+    if (m.input.queue.empty) {
+      // The whole input sits in the work area (the common case): scan to the end
+      // of the head first, then make every event from the records in one go.
+      // (Bytes pulled in later could move the work area under the records.)
+      if (!m.drive()) return null;
+      m.records.decode(m.input.u8, m.input.base);
+      for (;;) {
+        const ev = m.records.event();
+        if (ev === null) continue;
+        events.push(ev);
+        if (ev.type === 'done') return events;
+      }
+    }
     for (;;) {
-      const ev = rec.event();
-      if (ev === null) continue;
+      const ev = m.next();
+      if (ev === NEED_DATA) return null;
       events.push(ev);
       if (ev.type === 'done') return events;
     }
