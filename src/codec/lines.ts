@@ -31,7 +31,7 @@ import {
 } from './chars.ts';
 import type { Input } from './input.ts';
 import type { ResolvedOptions } from './options.ts';
-import { R_DONE, R_FIELD, R_REQUEST, R_STATUS, type Records } from './records.ts';
+import { R_DONE, R_FIELD, R_REQUEST, R_STATUS, REC, type Records } from './records.ts';
 
 /**
  * The fast path is on unless a test turns it off to compare it with the
@@ -119,34 +119,57 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
   const rec = sc.records;
   const o = sc.options;
   const tchar = TCHAR; // a local: see Scanner.scan()
+  // The field before this call is final once a field line follows it (its record, or an R_CONFIRM).
+  if (sc.holding && o.foldReplace && tchar[u8[i]!]) rec.confirm(true);
+  // Registers, written back once at the end: records out, fields counted.
+  let r: Int32Array = rec.buf;
+  let n = rec.n;
+  let room = o.maxFields - sc.fields;
+  const first = i;
+  let lineEnd = 0;
   for (;;) {
     let c = u8[i]!;
-    if (!tchar[c]) {
-      if (c !== CR || u8[i + 1] !== LF) return i;
-      // The blank line: the head is complete.
-      rec.push(R_DONE, 0, 0, 0, 0, 0, -1, 0);
-      sc.holding = false;
-      sc.state = doneState;
-      inp.pos = i + 2;
-      return i + 2;
-    }
-    if (sc.fields === o.maxFields) return i;
+    if (!tchar[c] || room === 0) break;
     // field-line = field-name ":" OWS field-value OWS
     let j = i + 1;
     while (tchar[(c = u8[j]!)]) j++;
-    if (c !== COLON) return i;
+    if (c !== COLON) break;
     const nameEnd = j++;
     while (isOws(u8[j]!)) j++;
     const valueStart = j;
     j = spVcharEnd(u8, i32, j);
-    if (u8[j] !== CR || u8[j + 1] !== LF) return i;
+    if (u8[j] !== CR || u8[j + 1] !== LF) break;
     let to = j;
     while (to > valueStart && u8[to - 1] === SP) to--; // HTAB never gets here: it stops spVcharEnd
-    if (sc.holding && o.foldReplace) rec.confirm(true);
-    rec.push(R_FIELD, base + i, base + nameEnd, base + valueStart, base + to, base + j, base + i, base + j);
-    sc.fields++;
-    sc.holding = true;
+    if (n + REC > r.length) {
+      rec.n = n;
+      r = rec.grow();
+    }
+    // The R_FIELD record (records.ts)
+    r[n] = R_FIELD;
+    r[n + 1] = base + i;
+    r[n + 2] = base + nameEnd;
+    r[n + 3] = base + valueStart;
+    r[n + 4] = base + to;
+    r[n + 5] = lineEnd = base + j;
+    n += REC;
+    room--;
     i = j + 2;
+  }
+  rec.n = n;
+  if (i !== first) {
+    // Lines were taken: their bytes join the records' string (records.ts), and a field is held.
+    if (rec.from < 0) rec.from = base + first;
+    rec.to = lineEnd;
+    sc.fields = o.maxFields - room;
+    sc.holding = true;
     inp.pos = i;
   }
+  if (u8[i] !== CR || u8[i + 1] !== LF) return i;
+  // The blank line: the head is complete.
+  rec.push(R_DONE, 0, 0, 0, 0, 0, -1, 0);
+  sc.holding = false;
+  sc.state = doneState;
+  inp.pos = i + 2;
+  return i + 2;
 }

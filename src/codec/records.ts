@@ -62,7 +62,7 @@ export class Records {
   /** Add a record whose text lies in [from, to) (absolute offsets; ignored when from < 0). */
   push(type: number, a: number, b: number, c: number, d: number, e: number, from: number, to: number): void {
     const n = this.n;
-    if (n + REC > this.buf.length) this.#grow();
+    if (n + REC > this.buf.length) this.grow();
     const r = this.buf;
     r[n] = type;
     r[n + 1] = a;
@@ -199,9 +199,10 @@ export class Records {
     out[0] = fields;
   }
 
-  #grow(): void {
+  /** Double the room for records; returns the new buffer. */
+  grow(): Int32Array {
     const bigger = new Int32Array(this.buf.length * 2);
     bigger.set(this.buf, 0);
-    this.buf = bigger;
+    return (this.buf = bigger);
   }
 }
