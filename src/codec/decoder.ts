@@ -46,11 +46,29 @@ export class HeadMachine {
     checkBytes(bytes);
     const n = bytes.length;
     if (n === 0) return;
-    if (n > SMALL_CHUNK || !inp.append(bytes)) inp.queue.push(bytes);
+    if (n > SMALL_CHUNK || !inp.append(bytes)) {
+      inp.queue.push(bytes);
+      return;
+    }
+    // A trickling peer: the new bytes are in the work area. When the scanner has
+    // seen everything before them, pass over those that only continue the token
+    // it is paused in (never past the head limit): next() then has nothing to do.
+    const sc = this.scanner;
+    let at = inp.at;
+    if (at !== inp.end - n || sc.state >= S_DONE) return;
+    const lim = this.headStart + this.options.maxHead - inp.base;
+    const stop = inp.end < lim ? inp.end : lim;
+    const run = sc.run;
+    const u8 = inp.u8;
+    while (at < stop && run[u8[at]!]) at++;
+    inp.at = at;
   }
 
   next(): HeadEvent | NeedData {
     const rec = this.records;
+    const inp = this.input;
+    // Nothing new since the last call (a trickling peer between tokens): no step to take.
+    if (inp.at === inp.end && rec.at === rec.n && inp.queue.empty && !inp.eof && this.scanner.state < S_DONE) return NEED_DATA;
     for (;;) {
       if (rec.at < rec.n) {
         if (rec.from >= 0) rec.decode(this.input.u8, this.input.base);
@@ -82,9 +100,7 @@ export class HeadMachine {
     // A full caller storage has no room for the stop byte: its last byte waits.
     if (stop === inp.u8.length) stop--;
     if (inp.at < stop) {
-      // One new byte that only continues the token being scanned needs no scan.
-      if (inp.at + 1 === stop && this.scanner.run[inp.u8[inp.at]!]) inp.at++;
-      else this.#scan(stop);
+      this.#scan(stop);
       // Every byte here is scanned and nothing came of it: spare next() another step.
       return !(inp.at === inp.end && this.records.n === 0 && this.scanner.state < S_DONE && inp.queue.empty && !inp.eof);
     }

@@ -114,14 +114,14 @@ export class Scanner {
   /**
    * The bytes that just continue the token the scanner is paused in, with
    * nothing to record: a byte from this table may be passed over without a
-   * scan (a peer sending one byte at a time). All zero in other states.
+   * scan (a peer sending one byte at a time). All zero in other states. Set
+   * when the scanner pauses; stale once it is done or failed (state >= S_DONE).
    */
-  get run(): Uint8Array {
-    return RUNS[this.state]!;
-  }
+  run: Uint8Array = RUNS[S_LEADING]!;
 
   reset(): void {
     this.state = S_LEADING;
+    this.run = RUNS[S_LEADING]!;
     this.started = this.startDone = this.holding = false;
     this.fields = this.#hi = 0;
     this.error = null;
@@ -436,6 +436,7 @@ export class Scanner {
   #pause(inp: Input, i: number, state: number): void {
     inp.at = i;
     this.state = state;
+    this.run = RUNS[state]!;
   }
 
   #fail(inp: Input, at: number, rule: string, what: string): void {
