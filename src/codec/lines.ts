@@ -31,7 +31,7 @@ import {
 } from './chars.ts';
 import type { Input } from './input.ts';
 import type { ResolvedOptions } from './options.ts';
-import { R_DONE, R_FIELD, R_REQUEST, R_STATUS, REC, type Records } from './records.ts';
+import { R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, REC, type Records } from './records.ts';
 
 /**
  * The fast path is on unless a test turns it off to compare it with the
@@ -119,19 +119,40 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
   const rec = sc.records;
   const o = sc.options;
   const tchar = TCHAR; // a local: see Scanner.scan()
-  // The field before this call is final once a field line follows it (its record, or an R_CONFIRM).
-  if (sc.holding && o.foldReplace && tchar[u8[i]!]) rec.confirm(true);
-  // Registers, written back once at the end: records out, fields counted.
+  // Registers, written back once at the end: records out, fields counted. (A
+  // held field needs no R_CONFIRM here: the record of the next line, which is
+  // complete, releases it in events.)
   let r: Int32Array = rec.buf;
   let n = rec.n;
   let room = o.maxFields - sc.fields;
+  let holding = sc.holding;
   const first = i;
   let lineEnd = 0;
   for (;;) {
     let c = u8[i]!;
-    if (!tchar[c] || room === 0) break;
-    // field-line = field-name ":" OWS field-value OWS
     let j = i + 1;
+    if (!tchar[c]) {
+      // obs-fold (RFC 9112 §5.2) where it is replaced: SP / HTAB after a field line continues it.
+      if (!isOws(c) || !holding || !o.foldReplace) break;
+      while (isOws(u8[j]!)) j++;
+      const textStart = j;
+      j = spVcharEnd(u8, i32, j);
+      if (u8[j] !== CR || u8[j + 1] !== LF) break;
+      if (n + REC > r.length) {
+        rec.n = n;
+        r = rec.grow();
+      }
+      // The R_FOLD record (records.ts)
+      r[n] = R_FOLD;
+      r[n + 1] = r[n + 2] = 0;
+      r[n + 3] = base + textStart;
+      r[n + 4] = r[n + 5] = lineEnd = base + j;
+      n += REC;
+      i = j + 2;
+      continue;
+    }
+    if (room === 0) break;
+    // field-line = field-name ":" OWS field-value OWS
     while (tchar[(c = u8[j]!)]) j++;
     if (c !== COLON) break;
     const nameEnd = j++;
@@ -154,6 +175,7 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     r[n + 5] = lineEnd = base + j;
     n += REC;
     room--;
+    holding = true;
     i = j + 2;
   }
   rec.n = n;
@@ -162,7 +184,7 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     if (rec.from < 0) rec.from = base + first;
     rec.to = lineEnd;
     sc.fields = o.maxFields - room;
-    sc.holding = true;
+    sc.holding = holding;
     inp.pos = i;
   }
   if (u8[i] !== CR || u8[i + 1] !== LF) return i;

@@ -76,15 +76,8 @@ export class Records {
     this.to = to;
   }
 
-  /**
-   * The field line before is final: the next line does not fold into it.
-   * `followed`: a record other than a fold is pushed right after this call;
-   * then, when the field's record is still waiting here, event() will see
-   * that record after it and needs no R_CONFIRM.
-   */
-  confirm(followed: boolean): void {
-    const n = this.n;
-    if (followed && n > this.at && this.buf[n - REC] === R_FIELD) return;
+  /** The field line before is final: the next line does not fold into it. */
+  confirm(): void {
     this.push(R_CONFIRM, 0, 0, 0, 0, 0, -1, 0);
   }
 

@@ -429,7 +429,7 @@ export class Scanner {
 
   /** The next line does not continue the last field: where folds are replaced, it is final now. */
   #confirm(): void {
-    if (this.options.foldReplace) this.records.confirm(false); // the line may still fail before its record
+    if (this.options.foldReplace) this.records.confirm();
     this.holding = false;
   }
 
