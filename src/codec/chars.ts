@@ -57,6 +57,9 @@ export const TARGET_CHAR = byteTable(VCHAR);
 // value may hold: HTAB / SP / VCHAR / obs-text. NUL, CR, LF, other CTLs and DEL are not.
 export const FIELD_VALUE_CHAR = byteTable('\t ', VCHAR, OBS_TEXT);
 
+// field-vchar = VCHAR / obs-text: the bytes a value may start and end with.
+export const FIELD_VCHAR = byteTable(VCHAR, OBS_TEXT);
+
 // RFC 9112 §4: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) — the same set.
 export const REASON_CHAR = FIELD_VALUE_CHAR;
 
@@ -125,6 +128,24 @@ export function hexDigits(c: number, width: number): string {
 /** One byte (or code unit) for a message: `0x0d`. */
 export function hexByte(c: number): string {
   return `0x${hexDigits(c, c > 0xff ? 4 : 2)}`;
+}
+
+/**
+ * The bytes of `table` as the body of a RegExp character class (`\x21\x23-\x27…`),
+ * so a RegExp that checks a string against a byte class is built from the
+ * same table as every other check of that class.
+ */
+export function classSource(table: Uint8Array): string {
+  const hex = (b: number): string => `\\x${hexDigits(b, 2)}`;
+  let out = '';
+  for (let b = 0; b < 256; b++) {
+    if (!table[b]) continue;
+    let e = b;
+    while (e < 255 && table[e + 1]) e++;
+    out += e === b ? hex(b) : `${hex(b)}-${hex(e)}`;
+    b = e;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- word-at-a-time
