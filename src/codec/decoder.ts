@@ -26,8 +26,16 @@ export class HeadMachine {
   readonly scanner: Scanner;
   /** Absolute offset of the head's first byte: the size limit counts from here. */
   headStart = 0;
+  /** Absolute offset of the first byte past the size limit: headStart + maxHead. */
+  limit = 0;
   /** The 'done' event was returned. */
   delivered = false;
+  /**
+   * Set by receive(): the bytes it brought were all passed over (#pass), so
+   * next() returns NEED_DATA at once. Cleared by any other receive(), end()
+   * and reset().
+   */
+  idle = false;
 
   constructor(kind: HeadKind, options?: DecoderOptions) {
     if (kind !== 'request' && kind !== 'response') {
@@ -38,6 +46,7 @@ export class HeadMachine {
     this.input = new Input(this.options.storage);
     this.records = new Records(this.options.foldReplace);
     this.scanner = new Scanner(kind === 'request', this.options, this.records);
+    this.limit = this.options.maxHead;
   }
 
   receive(bytes: Uint8Array): void {
@@ -48,27 +57,34 @@ export class HeadMachine {
     if (n === 0) return;
     if (n > SMALL_CHUNK || !inp.append(bytes)) {
       inp.queue.push(bytes);
+      this.idle = false;
       return;
     }
     // A trickling peer: the new bytes are in the work area. When the scanner has
-    // seen everything before them, pass over those that only continue the token
-    // it is paused in (never past the head limit): next() then has nothing to do.
-    const sc = this.scanner;
+    // seen everything before them and no event waits, pass over those that only
+    // continue the token it is paused in (sc.run: all zero once it is done or
+    // failed), never past the head limit. When all of them were, next() has
+    // nothing to do.
+    const end = inp.end;
     let at = inp.at;
-    if (at !== inp.end - n || sc.state >= S_DONE) return;
-    const lim = this.headStart + this.options.maxHead - inp.base;
-    const stop = inp.end < lim ? inp.end : lim;
-    const run = sc.run;
+    const rec = this.records;
+    if (at !== end - n || rec.at !== rec.n) {
+      this.idle = false;
+      return;
+    }
+    const lim = this.limit - inp.base;
+    const stop = end < lim ? end : lim;
+    const run = this.scanner.run;
     const u8 = inp.u8;
     while (at < stop && run[u8[at]!]) at++;
     inp.at = at;
+    this.idle = at === end;
   }
 
   next(): HeadEvent | NeedData {
+    // Nothing new since the last call (a trickling peer inside a token): no step to take.
+    if (this.idle) return NEED_DATA;
     const rec = this.records;
-    const inp = this.input;
-    // Nothing new since the last call (a trickling peer between tokens): no step to take.
-    if (inp.at === inp.end && rec.at === rec.n && inp.queue.empty && !inp.eof && this.scanner.state < S_DONE) return NEED_DATA;
     for (;;) {
       if (rec.at < rec.n) {
         if (rec.from >= 0) rec.decode(this.input.u8, this.input.base);
@@ -94,7 +110,7 @@ export class HeadMachine {
    */
   step(): boolean {
     const inp = this.input;
-    const limit = this.headStart + this.options.maxHead;
+    const limit = this.limit;
     const lim = limit - inp.base;
     let stop = inp.end < lim ? inp.end : lim;
     // A full caller storage has no room for the stop byte: its last byte waits.
@@ -146,7 +162,7 @@ export class HeadMachine {
     const sc = this.scanner;
     const o = this.options;
     inp.roomForStop();
-    const limit = this.headStart + o.maxHead;
+    const limit = this.limit;
     const lim = limit - inp.base;
     if (inp.at < inp.end && inp.at < lim) this.#scan(inp.end < lim ? inp.end : lim);
     if (sc.state >= S_DONE) return;
@@ -180,6 +196,8 @@ export class HeadMachine {
       throw new HttpError('EINVAL', 'reset() in the middle of a head would drop its bytes', { rule: 'reset' });
     }
     this.headStart = inp.base + inp.pos;
+    this.limit = this.headStart + this.options.maxHead;
+    this.idle = false;
     sc.reset();
     this.records.clear();
     this.delivered = false;
@@ -192,6 +210,7 @@ export class HeadMachine {
     this.scanner.reset();
     this.records.clear();
     this.headStart = 0;
+    this.limit = this.options.maxHead;
     this.delivered = false;
   }
 
@@ -245,6 +264,7 @@ export class HeadDecoder {
   /** The peer closed its side (EOF). A head left unfinished then fails with `ECONNRESET`. */
   end(): void {
     this.#m.input.eof = true;
+    this.#m.idle = false;
   }
 
   /** What the decoder waits for: `'start-line'`, `'field-line'`, `'done'` or `'failed'`. */

@@ -114,8 +114,8 @@ export class Scanner {
   /**
    * The bytes that just continue the token the scanner is paused in, with
    * nothing to record: a byte from this table may be passed over without a
-   * scan (a peer sending one byte at a time). All zero in other states. Set
-   * when the scanner pauses; stale once it is done or failed (state >= S_DONE).
+   * scan (a peer sending one byte at a time). All zero in other states,
+   * done and failed included. Set when the scanner pauses, ends or fails.
    */
   run: Uint8Array = RUNS[S_LEADING]!;
 
@@ -274,10 +274,7 @@ export class Scanner {
           // take the fast path first (lines.ts); what it leaves starts here.
           if (fastLines.on) {
             i = fieldLines(this, inp, i, S_DONE);
-            if (this.state === S_DONE) {
-              inp.at = i;
-              return;
-            }
+            if (this.state === S_DONE) return this.#pause(inp, i, S_DONE);
           }
           if (i === stop) return this.#pause(inp, i, state);
           c = u8[i]!;
@@ -357,10 +354,7 @@ export class Scanner {
         i = this.#complete(inp, ending, i, i + 1);
       }
       state = this.state;
-      if (state === S_DONE) {
-        inp.at = i;
-        return;
-      }
+      if (state === S_DONE) return this.#pause(inp, i, S_DONE);
     }
   }
 
@@ -468,5 +462,6 @@ export class Scanner {
   stopWith(error: HttpError): void {
     this.error = error;
     this.state = S_FAILED;
+    this.run = RUNS[S_FAILED]!;
   }
 }
