@@ -65,14 +65,9 @@ let injectedEncoder: ByteStringEncoder | null = null;
 
 /**
  * Install a faster byte-string encoder for `encodeHead`, or `null` for the
- * portable loop. Internal: the package root installs one built on
- * `Buffer.from(s, 'latin1')` when the global object has Buffer. It is checked
- * on obs-text before it is used; a wrong one is `EINVAL`.
- *
- * @example
- * ```ts
- * setByteStringEncoder((s) => Buffer.from(s, 'latin1')); // what the root entry does on Node
- * ```
+ * portable loop. Internal (not exported from the package): the package root
+ * installs one built on `Buffer.from(s, 'latin1')` when the global object has
+ * Buffer. It is checked on obs-text before it is used; a wrong one is `EINVAL`.
  */
 export function setByteStringEncoder(encoder: ByteStringEncoder | null): void {
   if (encoder !== null) {

@@ -41,6 +41,8 @@ export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOp
       // (Bytes pulled in later could move the work area under the records.)
       if (!m.drive()) return null;
       m.records.decode(m.input.u8, m.input.base);
+      const all = m.records.allEvents();
+      if (all !== null) return all;
       for (;;) {
         const ev = m.records.event();
         if (ev === null) continue;
