@@ -15,6 +15,13 @@ import { S_DONE, S_FAILED, Scanner } from './scanner.ts';
 const SMALL_CHUNK = 64;
 
 /**
+ * Chunks up to this size are passed over by receive() where they only
+ * continue the paused token: byte by byte with a table, which beats a scan
+ * call for a few bytes but not the scanner's word loop for more.
+ */
+const PASS_MAX = 16;
+
+/**
  * The decoder's machinery, shared by HeadDecoder and the one-shot entry
  * points (parse.ts, spans.ts). Internal: not exported from the package.
  */
@@ -31,9 +38,9 @@ export class HeadMachine {
   /** The 'done' event was returned. */
   delivered = false;
   /**
-   * Set by receive(): the bytes it brought were all passed over (#pass), so
-   * next() returns NEED_DATA at once. Cleared by any other receive(), end()
-   * and reset().
+   * Set by receive(): every byte it brought was passed over (it only
+   * continued the paused token) and no event waits, so next() returns
+   * NEED_DATA at once. Cleared by any other receive(), end(), reset() and load().
    */
   idle = false;
 
@@ -60,15 +67,15 @@ export class HeadMachine {
       this.idle = false;
       return;
     }
-    // A trickling peer: the new bytes are in the work area. When the scanner has
-    // seen everything before them and no event waits, pass over those that only
-    // continue the token it is paused in (sc.run: all zero once it is done or
-    // failed), never past the head limit. When all of them were, next() has
-    // nothing to do.
+    // A trickling peer: the new bytes are in the work area. When they are few
+    // (PASS_MAX), the scanner has seen everything before them and no event
+    // waits, pass over those that only continue the token it is paused in
+    // (sc.run: all zero once it is done or failed), never past the head limit.
+    // When all of them were, next() has nothing to do.
     const end = inp.end;
     let at = inp.at;
     const rec = this.records;
-    if (at !== end - n || rec.at !== rec.n) {
+    if (n > PASS_MAX || at !== end - n || rec.at !== rec.n) {
       this.idle = false;
       return;
     }
@@ -211,6 +218,7 @@ export class HeadMachine {
     this.records.clear();
     this.headStart = 0;
     this.limit = this.options.maxHead;
+    this.idle = false;
     this.delivered = false;
   }
 

@@ -141,6 +141,11 @@ export class Scanner {
     let i = inp.at;
     let state = this.state;
     let c = 0;
+    // The fast path (lines.ts) is offered lines only by a scan that starts at a
+    // line boundary. One that resumes inside a line comes from a peer sending
+    // small pieces, whose lines are mostly cut by the stop byte: each attempt
+    // would read the cut line once more before this loop takes it over.
+    const fast = fastLines.on && (state === S_LEADING || state === S_FIELD_START);
     let ending = L_EMPTY;
     for (;;) {
       // Each case either continues with a new state, pauses or fails (return),
@@ -153,7 +158,7 @@ export class Scanner {
             ending = L_EMPTY;
             break;
           }
-          if (fastLines.on) {
+          if (fast) {
             // A complete start line in the common shape: one straight pass (lines.ts).
             const j = startLine(this, inp, i, S_FIELD_START);
             if (j !== i) {
@@ -272,7 +277,7 @@ export class Scanner {
           // S_VALUE without a dispatch per token; each is entered as a state only
           // when the bytes ran out inside it. Complete lines in the common shape
           // take the fast path first (lines.ts); what it leaves starts here.
-          if (fastLines.on) {
+          if (fast) {
             i = fieldLines(this, inp, i, S_DONE);
             if (this.state === S_DONE) return this.#pause(inp, i, S_DONE);
           }
