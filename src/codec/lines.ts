@@ -7,8 +7,8 @@
 // the scanner (scanner.ts) takes the line over from its first byte. The scanner
 // stays the single source of truth for errors, offsets and leniencies; this
 // file holds no error text and no line-end rule of its own beyond "CRLF
-// passes". test/codec/lines.test.ts checks that both give the same events and
-// errors on every input it generates.
+// passes". test/fuzz/lines-differential.ts checks that both give the same
+// events, spans and errors.
 //
 // The stop byte (a 0 after the last byte the scanner may look at) ends every
 // loop here as it ends the scanner's: no byte class holds 0, and CR LF is
@@ -35,7 +35,7 @@ import { R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, REC, type Records } from 
 
 /**
  * The fast path is on unless a test turns it off to compare it with the
- * scanner alone (test/codec/lines.test.ts). Not exported from the package.
+ * scanner alone (test/fuzz/lines-differential.ts). Not exported from the package.
  */
 export const fastLines = { on: true };
 
@@ -86,13 +86,15 @@ export function startLine(sc: LineState, inp: Input, i: number, fieldState: numb
     j += VERSION_LENGTH;
     minor = minorVersion(u8, j - 1);
     j++;
-    const d0 = u8[j]!;
-    const d1 = u8[j + 1]!;
-    const d2 = u8[j + 2]!;
-    if (!isDigit(d0) || !isDigit(d1) || !isDigit(d2) || u8[j + 3] !== SP) return i;
-    a = (d0 - 0x30) * 100 + (d1 - 0x30) * 10 + (d2 - 0x30);
+    // status-code = 3DIGIT, each byte read only after the one before passed (the stop byte ends it)
+    for (const end = j + 3; j < end; j++) {
+      const d = u8[j]!;
+      if (!isDigit(d)) return i;
+      a = a * 10 + (d - 0x30);
+    }
+    if (u8[j] !== SP) return i;
     if (a < STATUS_MIN || a > STATUS_MAX) return i;
-    from = j += 4;
+    from = ++j;
     j = spVcharEnd(u8, inp.i32, j);
     to = j;
   }
