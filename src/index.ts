@@ -21,6 +21,7 @@
  * @module headwire
  */
 import { setByteStringDecoder } from './codec/index.ts';
+import { setByteStringEncoder } from './codec/latin1.ts';
 
 export * from './codec/index.ts';
 export * from './adapters/index.ts';
@@ -37,5 +38,22 @@ if (typeof latin1Slice === 'function') {
     setByteStringDecoder((bytes, start, end) => latin1Slice.call(bytes, start, end));
   } catch {
     // Not a byte-for-byte latin1 decoder here: keep TextDecoder / fromCharCode.
+  }
+}
+
+// The same for encodeHead's one native call: Buffer.from(s, 'latin1') takes its
+// bytes from Node's pool (cheaper than a new Uint8Array of the same size) and
+// the result is handed out as a plain Uint8Array view of them, so it behaves
+// as a Uint8Array (slice() copies), not as a Buffer.
+type BufferFrom = (s: string, encoding: 'latin1') => Uint8Array;
+const bufferFrom = (globalThis as { Buffer?: { from?: BufferFrom } }).Buffer?.from;
+if (typeof bufferFrom === 'function') {
+  try {
+    setByteStringEncoder((s) => {
+      const b = bufferFrom(s, 'latin1');
+      return new Uint8Array(b.buffer, b.byteOffset, b.length);
+    });
+  } catch {
+    // Not a byte-for-byte latin1 encoder here: keep the portable loop.
   }
 }

@@ -30,6 +30,7 @@ import {
   scanHead,
   setByteStringDecoder,
 } from '../src/index.ts';
+import { setByteStringEncoder } from '../src/codec/latin1.ts';
 import { BODY_CASES, CHUNKED } from './codec/body-corpus.ts';
 import { bytes } from './codec/chunking.ts';
 import { allSeeds } from './fuzz/corpus.ts';
@@ -154,6 +155,7 @@ const PROVOKE: Record<Rule, () => unknown> = {
     d.reset();
   },
   decoder: () => setByteStringDecoder(() => 'not a decoder'),
+  encoder: () => setByteStringEncoder(() => new Uint8Array(0)),
   start: () => encodeHead(null as never, []),
   fields: () => encodeHead({ code: 200 }, 'X: a' as never),
   trailers: () => new BodyEncoder({ type: 'length', length: 0 }).end([['X', 'a']]),

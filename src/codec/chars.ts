@@ -57,6 +57,9 @@ export const TARGET_CHAR = byteTable(VCHAR);
 // value may hold: HTAB / SP / VCHAR / obs-text. NUL, CR, LF, other CTLs and DEL are not.
 export const FIELD_VALUE_CHAR = byteTable('\t ', VCHAR, OBS_TEXT);
 
+// field-vchar = VCHAR / obs-text: the bytes a value may start and end with.
+export const FIELD_VCHAR = byteTable(VCHAR, OBS_TEXT);
+
 // RFC 9112 §4: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) — the same set.
 export const REASON_CHAR = FIELD_VALUE_CHAR;
 
@@ -127,6 +130,24 @@ export function hexByte(c: number): string {
   return `0x${hexDigits(c, c > 0xff ? 4 : 2)}`;
 }
 
+/**
+ * The bytes of `table` as the body of a RegExp character class (`\x21\x23-\x27…`),
+ * so a RegExp that checks a string against a byte class is built from the
+ * same table as every other check of that class.
+ */
+export function classSource(table: Uint8Array): string {
+  const hex = (b: number): string => `\\x${hexDigits(b, 2)}`;
+  let out = '';
+  for (let b = 0; b < 256; b++) {
+    if (!table[b]) continue;
+    let e = b;
+    while (e < 255 && table[e + 1]) e++;
+    out += e === b ? hex(b) : `${hex(b)}-${hex(e)}`;
+    b = e;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- word-at-a-time
 //
 // A word is four bytes read as one int32 from an Int32Array (little-endian on
@@ -157,6 +178,40 @@ export function outsideVchar(w: number): number {
       w) & //              a lane of 0x80 or more has its top bit set already
     0x80808080 //          the top bit of each lane
   );
+}
+
+/**
+ * The end of a run of VCHAR (%x21-7E) from `i`: byte by byte to a word
+ * boundary, then four bytes at a time, then byte by byte. The request-target's class.
+ */
+export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  const vchar = TARGET_CHAR; // a local: imported tables are loaded at each use
+  while ((i & 3) !== 0 && vchar[u8[i]!]) i++;
+  if ((i & 3) !== 0) return i;
+  let k = i >> 2;
+  while (k < i32.length && outsideVchar(i32[k]!) === 0) k++;
+  i = k << 2;
+  while (vchar[u8[i]!]) i++;
+  return i;
+}
+
+/**
+ * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`: byte by byte to
+ * a word boundary, then four bytes at a time, then byte by byte. The common
+ * bytes of a value or a reason; HTAB and obs-text stop it.
+ */
+export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  const spVchar = SP_VCHAR; // a local: imported tables are loaded at each use
+  while ((i & 3) !== 0 && spVchar[u8[i]!]) i++;
+  if ((i & 3) !== 0) return i;
+  // Two words per step while both are plain, then one (the last word may be the only one left).
+  let k = i >> 2;
+  const last = i32.length - 1;
+  while (k < last && (outsideSpVchar(i32[k]!) | outsideSpVchar(i32[k + 1]!)) === 0) k += 2;
+  if (k <= last && outsideSpVchar(i32[k]!) === 0) k++;
+  i = k << 2;
+  while (spVchar[u8[i]!]) i++;
+  return i;
 }
 
 // RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and

@@ -15,6 +15,13 @@ import { S_DONE, S_FAILED, Scanner } from './scanner.ts';
 const SMALL_CHUNK = 64;
 
 /**
+ * Chunks up to this size are passed over by receive() where they only
+ * continue the paused token: byte by byte with a table, which beats a scan
+ * call for a few bytes but not the scanner's word loop for more.
+ */
+const PASS_MAX = 16;
+
+/**
  * The decoder's machinery, shared by HeadDecoder and the one-shot entry
  * points (parse.ts, spans.ts). Internal: not exported from the package.
  */
@@ -26,8 +33,16 @@ export class HeadMachine {
   readonly scanner: Scanner;
   /** Absolute offset of the head's first byte: the size limit counts from here. */
   headStart = 0;
+  /** Absolute offset of the first byte past the size limit: headStart + maxHead. */
+  limit = 0;
   /** The 'done' event was returned. */
   delivered = false;
+  /**
+   * Set by receive(): every byte it brought was passed over (it only
+   * continued the paused token) and no event waits, so next() returns
+   * NEED_DATA at once. Cleared by any other receive(), end(), reset() and load().
+   */
+  idle = false;
 
   constructor(kind: HeadKind, options?: DecoderOptions) {
     if (kind !== 'request' && kind !== 'response') {
@@ -38,6 +53,7 @@ export class HeadMachine {
     this.input = new Input(this.options.storage);
     this.records = new Records(this.options.foldReplace);
     this.scanner = new Scanner(kind === 'request', this.options, this.records);
+    this.limit = this.options.maxHead;
   }
 
   receive(bytes: Uint8Array): void {
@@ -46,10 +62,35 @@ export class HeadMachine {
     checkBytes(bytes);
     const n = bytes.length;
     if (n === 0) return;
-    if (n > SMALL_CHUNK || !inp.append(bytes)) inp.queue.push(bytes);
+    if (n > SMALL_CHUNK || !inp.append(bytes)) {
+      inp.queue.push(bytes);
+      this.idle = false;
+      return;
+    }
+    // A trickling peer: the new bytes are in the work area. When they are few
+    // (PASS_MAX), the scanner has seen everything before them and no event
+    // waits, pass over those that only continue the token it is paused in
+    // (sc.run: all zero once it is done or failed), never past the head limit.
+    // When all of them were, next() has nothing to do.
+    const end = inp.end;
+    let at = inp.at;
+    const rec = this.records;
+    if (n > PASS_MAX || at !== end - n || rec.at !== rec.n) {
+      this.idle = false;
+      return;
+    }
+    const lim = this.limit - inp.base;
+    const stop = end < lim ? end : lim;
+    const run = this.scanner.run;
+    const u8 = inp.u8;
+    while (at < stop && run[u8[at]!]) at++;
+    inp.at = at;
+    this.idle = at === end;
   }
 
   next(): HeadEvent | NeedData {
+    // Nothing new since the last call (a trickling peer inside a token): no step to take.
+    if (this.idle) return NEED_DATA;
     const rec = this.records;
     for (;;) {
       if (rec.at < rec.n) {
@@ -76,15 +117,13 @@ export class HeadMachine {
    */
   step(): boolean {
     const inp = this.input;
-    const limit = this.headStart + this.options.maxHead;
+    const limit = this.limit;
     const lim = limit - inp.base;
     let stop = inp.end < lim ? inp.end : lim;
     // A full caller storage has no room for the stop byte: its last byte waits.
     if (stop === inp.u8.length) stop--;
     if (inp.at < stop) {
-      // One new byte that only continues the token being scanned needs no scan.
-      if (inp.at + 1 === stop && this.scanner.run[inp.u8[inp.at]!]) inp.at++;
-      else this.#scan(stop);
+      this.#scan(stop);
       // Every byte here is scanned and nothing came of it: spare next() another step.
       return !(inp.at === inp.end && this.records.n === 0 && this.scanner.state < S_DONE && inp.queue.empty && !inp.eof);
     }
@@ -130,7 +169,7 @@ export class HeadMachine {
     const sc = this.scanner;
     const o = this.options;
     inp.roomForStop();
-    const limit = this.headStart + o.maxHead;
+    const limit = this.limit;
     const lim = limit - inp.base;
     if (inp.at < inp.end && inp.at < lim) this.#scan(inp.end < lim ? inp.end : lim);
     if (sc.state >= S_DONE) return;
@@ -164,6 +203,8 @@ export class HeadMachine {
       throw new HttpError('EINVAL', 'reset() in the middle of a head would drop its bytes', { rule: 'reset' });
     }
     this.headStart = inp.base + inp.pos;
+    this.limit = this.headStart + this.options.maxHead;
+    this.idle = false;
     sc.reset();
     this.records.clear();
     this.delivered = false;
@@ -176,6 +217,8 @@ export class HeadMachine {
     this.scanner.reset();
     this.records.clear();
     this.headStart = 0;
+    this.limit = this.options.maxHead;
+    this.idle = false;
     this.delivered = false;
   }
 
@@ -241,6 +284,7 @@ export class HeadDecoder<K extends HeadKind = HeadKind> {
   /** The peer closed its side (EOF). A head left unfinished then fails with `ECONNRESET`. */
   end(): void {
     this.#m.input.eof = true;
+    this.#m.idle = false;
   }
 
   /** What the decoder waits for: `'start-line'`, `'field-line'`, `'done'` or `'failed'`. */

@@ -1,7 +1,25 @@
-import { COLON, CR, FIELD_VALUE_CHAR, LF, REASON_CHAR, SP, STATUS_MAX, STATUS_MIN, TARGET_CHAR, TCHAR, hexByte, isHttpVersion, isOws, isStatusCode } from './chars.ts';
+import {
+  COLON,
+  CR,
+  FIELD_VALUE_CHAR,
+  FIELD_VCHAR,
+  LF,
+  REASON_CHAR,
+  SP,
+  STATUS_MAX,
+  STATUS_MIN,
+  TARGET_CHAR,
+  TCHAR,
+  classSource,
+  hexByte,
+  isHttpVersion,
+  isOws,
+  isStatusCode,
+} from './chars.ts';
 import { HttpError, escapeByteString } from './errors.ts';
 import type { HttpVersion } from './events.ts';
 import type { Rule } from './rules.ts';
+import { encodeByteString } from './latin1.ts';
 
 /**
  * What a {@link HeadEncoder} expects next (its `state`): the start line, a field
@@ -33,6 +51,18 @@ const REASONS: Record<number, string> = {
   500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
   504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
 };
+
+// The byte classes as RegExps for encodeHead, built from the tables in
+// chars.ts: a RegExp test passes a long string faster than a charCodeAt loop
+// with a table (for the short strings of one command, the loop is faster). A
+// head a RegExp refuses is written again by encodeChecked(), whose put() finds
+// the byte and names it: the error text has one home.
+const TOKEN_RE = new RegExp(`^[${classSource(TCHAR)}]+$`);
+const TARGET_RE = new RegExp(`^[${classSource(TARGET_CHAR)}]+$`);
+const REASON_RE = new RegExp(`^[${classSource(REASON_CHAR)}]*$`);
+// A field value, and no OWS at either end (the decoder would trim it): empty, or
+// field-vchar, then any value bytes, then field-vchar.
+const VALUE_RE = new RegExp(`^(?:[${classSource(FIELD_VCHAR)}](?:[${classSource(FIELD_VALUE_CHAR)}]*[${classSource(FIELD_VCHAR)}])?)?$`);
 
 /** First size of the buffer a HeadEncoder builds heads in; it doubles when a head needs more. */
 const FIRST_BUFFER = 1024;
@@ -136,7 +166,8 @@ export class HeadEncoder {
   #wrote(next: EncoderState, from: number, to: number): Uint8Array {
     this.#state = next;
     this.#len = to;
-    return this.#buf.subarray(from, to);
+    // A view made by the constructor: subarray() costs about twice as much. #buf starts its ArrayBuffer.
+    return new Uint8Array(this.#buf.buffer, from, to - from);
   }
 
   #expect(state: EncoderState, command: string): void {
@@ -191,22 +222,38 @@ export function encodeHead(start: HeadStart, fields: ReadonlyArray<readonly [str
   if (typeof start !== 'object' || start === null) invalid('start', 'encodeHead needs a start line: { method, target } or { code }');
   if (!Array.isArray(fields)) invalid('fields', 'encodeHead needs an array of [name, value] fields');
   const version = start.version ?? '1.1';
-  let n = 2;
-  let phrase = '';
   const request = 'method' in start;
+  // The common case: build the head as a string, each piece passing its RegExp,
+  // then encode it in one call. Anything a RegExp refuses is written by
+  // encodeChecked(), whose checks name the byte.
+  let head: string;
+  let plain: boolean;
+  let phrase = '';
   if (request) {
     checkRequest(start.method, start.target, version);
-    n += start.method.length + start.target.length + REQUEST_EXTRA;
+    plain = TOKEN_RE.test(start.method) && TARGET_RE.test(start.target);
+    head = `${start.method} ${start.target} HTTP/${version}\r\n`;
   } else {
     phrase = checkStatus(start.code, start.reason, version);
-    n += phrase.length + STATUS_EXTRA;
+    plain = REASON_RE.test(phrase);
+    head = `HTTP/${version} ${start.code} ${phrase}\r\n`;
   }
   for (let j = 0; j < fields.length; j++) {
     const f = fields[j];
     if (!Array.isArray(f)) invalid('fields', `Field ${j} is not a [name, value] pair`);
-    checkField(f[0], f[1]);
-    n += f[0].length + f[1].length + FIELD_EXTRA;
+    const name = f[0];
+    const value = f[1];
+    checkField(name, value);
+    if (plain && !(TOKEN_RE.test(name) && VALUE_RE.test(value))) plain = false;
+    head += `${name}: ${value}\r\n`;
   }
+  return plain ? encodeByteString(`${head}\r\n`) : encodeChecked(start, fields, request, version, phrase);
+}
+
+/** encodeHead, every byte checked as it is copied: the precise error for a head its RegExps refused. */
+function encodeChecked(start: HeadStart, fields: ReadonlyArray<readonly [string, string]>, request: boolean, version: HttpVersion, phrase: string): Uint8Array {
+  let n = 2 + (request ? (start as { method: string }).method.length + (start as { target: string }).target.length + REQUEST_EXTRA : phrase.length + STATUS_EXTRA);
+  for (let j = 0; j < fields.length; j++) n += fields[j]![0].length + fields[j]![1].length + FIELD_EXTRA;
   const out = new Uint8Array(n);
   let at = request ? putRequest(out, 0, (start as { method: string }).method, (start as { target: string }).target, version) : putStatus(out, 0, (start as { code: number }).code, phrase, version);
   for (let j = 0; j < fields.length; j++) at = putField(out, at, fields[j]![0], fields[j]![1]);
@@ -287,14 +334,19 @@ function putCrlf(out: Uint8Array, at: number): number {
   return at;
 }
 
-/** Check the byte string `s` against `table` and copy it into `out` at `at`, in one pass; returns the index after it. */
+/**
+ * Check the byte string `s` against `table` and copy it into `out` at `at`, in
+ * one pass; returns the index after it. The first code unit outside the table
+ * (or above 0xFF) is refused: EINVAL naming `rule`.
+ */
 function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: Rule): number {
-  for (let i = 0; i < s.length; i++) {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c > 0xff || !table[c]) refuse(rule, s, i);
-    out[at++] = c;
+    if (table[c & 0xff] === 0 || c > 0xff) refuse(rule, s, i);
+    out[at + i] = c;
   }
-  return at;
+  return at + n;
 }
 
 function invalid(rule: Rule, message: string): never {

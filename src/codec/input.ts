@@ -135,7 +135,7 @@ export class Input {
     if (n === 1) u8[end] = bytes[0]!;
     else u8.set(bytes, end);
     this.end = end + n;
-    this.#src = null;
+    if (this.#src !== null) this.#src = null; // a store on every byte costs more than the check
     return true;
   }
 

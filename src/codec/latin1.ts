@@ -66,5 +66,40 @@ export function byteString(bytes: Uint8Array, start: number, end: number, ascii:
   return out;
 }
 
+/** Encodes a byte string (every code unit 0x00–0xFF, checked by the caller) to a new array, one byte per code unit. */
+export type ByteStringEncoder = (s: string) => Uint8Array;
+
+let injectedEncoder: ByteStringEncoder | null = null;
+
+/**
+ * Install a faster byte-string encoder for `encodeHead`, or `null` for the
+ * portable loop. Internal (not exported from the package): the package root
+ * installs one built on `Buffer.from(s, 'latin1')` when the global object has
+ * Buffer. It is checked on obs-text before it is used; a wrong one is `EINVAL`.
+ */
+export function setByteStringEncoder(encoder: ByteStringEncoder | null): void {
+  if (encoder !== null) {
+    let got: unknown;
+    try {
+      got = typeof encoder === 'function' ? encoder('A\x80\x9f\xe9\xff') : undefined;
+    } catch {
+      got = undefined;
+    }
+    const want = [0x41, 0x80, 0x9f, 0xe9, 0xff];
+    if (!(got instanceof Uint8Array) || got.length !== want.length || want.some((b, i) => got[i] !== b)) {
+      throw new HttpError('EINVAL', 'setByteStringEncoder: the encoder must map each code unit to one byte', { rule: 'encoder' });
+    }
+  }
+  injectedEncoder = encoder;
+}
+
+/** The bytes of the byte string `s` (every code unit 0x00–0xFF, checked by the caller), in a new array. */
+export function encodeByteString(s: string): Uint8Array {
+  if (injectedEncoder !== null) return injectedEncoder(s);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
 // trimOws lives with the other byte rules; re-exported for the adapters that import it from here.
 export { trimOws } from './chars.ts';

@@ -38,6 +38,21 @@ export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOp
   m.load(bytes);
   try {
     const events: HeadEvent[] = [];
+    if (m.input.queue.empty) {
+      // The whole input sits in the work area (the common case): scan to the end
+      // of the head first, then make every event from the records in one go.
+      // (Bytes pulled in later could move the work area under the records.)
+      if (!m.drive()) return null;
+      m.records.decode(m.input.u8, m.input.base);
+      const all = m.records.allEvents();
+      if (all !== null) return all;
+      for (;;) {
+        const ev = m.records.event();
+        if (ev === null) continue;
+        events.push(ev);
+        if (ev.type === 'done') return events;
+      }
+    }
     for (;;) {
       const ev = m.next();
       if (ev === NEED_DATA) return null;

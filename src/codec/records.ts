@@ -62,7 +62,7 @@ export class Records {
   /** Add a record whose text lies in [from, to) (absolute offsets; ignored when from < 0). */
   push(type: number, a: number, b: number, c: number, d: number, e: number, from: number, to: number): void {
     const n = this.n;
-    if (n + REC > this.buf.length) this.#grow();
+    if (n + REC > this.buf.length) this.grow();
     const r = this.buf;
     r[n] = type;
     r[n + 1] = a;
@@ -74,6 +74,11 @@ export class Records {
     if (from < 0) return;
     if (this.from < 0) this.from = from;
     this.to = to;
+  }
+
+  /** The field line before is final: the next line does not fold into it. */
+  confirm(): void {
+    this.push(R_CONFIRM, 0, 0, 0, 0, 0, -1, 0);
   }
 
   /** Forget every record and any held field (a new head, or a one-shot done). */
@@ -107,14 +112,12 @@ export class Records {
     let ev: HeadEvent | null = null;
     switch (r[j]) {
       case R_REQUEST:
-        ev = { type: 'request', method: s.slice(r[j + 1]! - f, r[j + 2]! - f), target: s.slice(r[j + 3]! - f, r[j + 4]! - f), version: r[j + 5] ? '1.1' : '1.0' };
-        break;
       case R_STATUS:
-        ev = { type: 'status', code: r[j + 1]!, reason: s.slice(r[j + 3]! - f, r[j + 4]! - f), version: r[j + 5] ? '1.1' : '1.0' };
+        ev = this.#start(j);
         break;
       case R_FIELD: {
         if (this.#held !== null) return this.#release(); // this record waits for the next call
-        const field: FieldEvent = { type: 'field', name: s.slice(r[j + 1]! - f, r[j + 2]! - f), value: s.slice(r[j + 3]! - f, r[j + 4]! - f) };
+        const field = this.#field(j);
         // Final now unless folds are replaced and the next record is a fold, or not here yet.
         if (!this.#foldReplace || (j + REC < this.n && r[j + REC] !== R_FOLD)) ev = field;
         else {
@@ -143,6 +146,56 @@ export class Records {
     if (j === this.n) j = this.n = 0;
     this.at = j;
     return ev;
+  }
+
+  /**
+   * Every event of a complete head at once (parseHead): the records from `at`
+   * hold the rest of the head, and the string is decoded. The same events as
+   * event() call by call, without its per-call bookkeeping; null, with nothing
+   * consumed, when the head has an obs-fold (event() joins folds).
+   */
+  allEvents(): HeadEvent[] | null {
+    const r = this.buf;
+    const n = this.n;
+    const out: HeadEvent[] = [];
+    for (let j = this.at; j < n; j += REC) {
+      switch (r[j]) {
+        case R_REQUEST:
+        case R_STATUS:
+          out.push(this.#start(j));
+          break;
+        case R_FIELD:
+          out.push(this.#field(j));
+          break;
+        case R_CONFIRM:
+          break;
+        case R_DONE:
+          out.push({ type: 'done' });
+          this.at = this.n = 0;
+          return out;
+        default:
+          return null;
+      }
+    }
+    return null;
+  }
+
+  /** The request or status event of the record at `j`. */
+  #start(j: number): HeadEvent {
+    const r = this.buf;
+    const s = this.#str;
+    const f = this.#strFrom;
+    const version = r[j + 5] ? '1.1' : '1.0';
+    if (r[j] === R_REQUEST) return { type: 'request', method: s.slice(r[j + 1]! - f, r[j + 2]! - f), target: s.slice(r[j + 3]! - f, r[j + 4]! - f), version };
+    return { type: 'status', code: r[j + 1]!, reason: s.slice(r[j + 3]! - f, r[j + 4]! - f), version };
+  }
+
+  /** The field event of the R_FIELD record at `j`: its name and its trimmed value. */
+  #field(j: number): FieldEvent {
+    const r = this.buf;
+    const s = this.#str;
+    const f = this.#strFrom;
+    return { type: 'field', name: s.slice(r[j + 1]! - f, r[j + 2]! - f), value: s.slice(r[j + 3]! - f, r[j + 4]! - f) };
   }
 
   /** The held field, its folds joined: RFC 9112 §5.2 replaces each with one SP, then OWS is trimmed. */
@@ -187,9 +240,10 @@ export class Records {
     out[0] = fields;
   }
 
-  #grow(): void {
+  /** Double the room for records; returns the new buffer. */
+  grow(): Int32Array {
     const bigger = new Int32Array(this.buf.length * 2);
     bigger.set(this.buf, 0);
-    this.buf = bigger;
+    return (this.buf = bigger);
   }
 }

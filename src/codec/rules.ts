@@ -62,6 +62,7 @@ export const RULES = [
   'rest',
   'reset',
   'decoder',
+  'encoder',
   'start',
   'fields',
   'trailers',

@@ -24,15 +24,16 @@ import {
   isDigit,
   isOws,
   minorVersion,
-  outsideSpVchar,
-  outsideVchar,
+  spVcharEnd,
+  vcharEnd,
   versionMatch,
 } from './chars.ts';
 import { type ErrorCode, type HttpError, type StatusHint, decodeError } from './errors.ts';
 import type { Input } from './input.ts';
+import { fastLines, fieldLines, startLine } from './lines.ts';
 import { type LimitRule, type ResolvedOptions, limitWhy } from './options.ts';
 import type { Rule } from './rules.ts';
-import { R_CONFIRM, R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, type Records } from './records.ts';
+import { R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, type Records } from './records.ts';
 
 // What the scanner waits for, named for it. The states of the start line come
 // first and the field lines after, in the order the bytes arrive, but no code
@@ -84,9 +85,9 @@ export class Scanner {
   /** A field line ended: a next line starting with SP/HTAB is obs-fold (not whitespace after the start line). */
   holding = false;
   error: HttpError | null = null;
-  readonly #request: boolean;
-  readonly #o: ResolvedOptions;
-  readonly #records: Records;
+  readonly request: boolean;
+  readonly options: ResolvedOptions;
+  readonly records: Records;
 
   // Registers, absolute offsets: the token (method or field name) and the text
   // (request-target, reason, value or continuation) of the line being scanned.
@@ -106,22 +107,22 @@ export class Scanner {
   #hi = 0;
 
   constructor(request: boolean, options: ResolvedOptions, records: Records) {
-    this.#request = request;
-    this.#o = options;
-    this.#records = records;
+    this.request = request;
+    this.options = options;
+    this.records = records;
   }
 
   /**
    * The bytes that just continue the token the scanner is paused in, with
    * nothing to record: a byte from this table may be passed over without a
-   * scan (a peer sending one byte at a time). All zero in other states.
+   * scan (a peer sending one byte at a time). All zero in other states,
+   * done and failed included. Set when the scanner pauses, ends or fails.
    */
-  get run(): Uint8Array {
-    return RUNS[this.state]!;
-  }
+  run: Uint8Array = RUNS[S_LEADING]!;
 
   reset(): void {
     this.state = S_LEADING;
+    this.run = RUNS[S_LEADING]!;
     this.started = this.startDone = this.holding = false;
     this.fields = this.#hi = 0;
     this.error = null;
@@ -134,13 +135,18 @@ export class Scanner {
   scan(inp: Input, stop: number): void {
     const u8 = inp.u8;
     const base = inp.base;
-    const o = this.#o;
+    const o = this.options;
     // Imported tables are module bindings, loaded (and checked) at each use:
     // locals let the inner loops keep them in registers.
     const tchar = TCHAR;
     let i = inp.at;
     let state = this.state;
     let c = 0;
+    // The fast path (lines.ts) is offered lines only by a scan that starts at a
+    // line boundary. One that resumes inside a line comes from a peer sending
+    // small pieces, whose lines are mostly cut by the stop byte: each attempt
+    // would read the cut line once more before this loop takes it over.
+    const fast = fastLines.on && (state === S_LEADING || state === S_FIELD_START);
     let ending = L_EMPTY;
     for (;;) {
       // Each case either continues with a new state, pauses or fails (return),
@@ -153,9 +159,18 @@ export class Scanner {
             ending = L_EMPTY;
             break;
           }
+          if (fast) {
+            // A complete start line in the common shape: one straight pass (lines.ts).
+            const j = startLine(this, inp, i, S_FIELD_START);
+            if (j !== i) {
+              i = j;
+              state = S_FIELD_START;
+              continue;
+            }
+          }
           this.started = true;
           this.#tokenStart = base + i;
-          if (this.#request) {
+          if (this.request) {
             if (!TCHAR[c]) return this.#fail(inp, i, 'method', 'Invalid byte in method');
             state = S_METHOD;
             i++;
@@ -205,7 +220,7 @@ export class Scanner {
         case S_VERSION_END: {
           if (i === stop) return this.#pause(inp, i, state);
           c = u8[i]!;
-          if (this.#request) {
+          if (this.request) {
             if (c !== CR && c !== LF) return this.#failVersion(inp, i);
             ending = L_START;
             break;
@@ -261,7 +276,12 @@ export class Scanner {
         case S_FIELD_START: {
           // The common path of a field line falls through S_NAME, S_VALUE_OWS and
           // S_VALUE without a dispatch per token; each is entered as a state only
-          // when the bytes ran out inside it.
+          // when the bytes ran out inside it. Complete lines in the common shape
+          // take the fast path first (lines.ts); what it leaves starts here.
+          if (fast) {
+            i = fieldLines(this, inp, i, S_DONE);
+            if (this.state === S_DONE) return this.#pause(inp, i, S_DONE);
+          }
           if (i === stop) return this.#pause(inp, i, state);
           c = u8[i]!;
           if (!TCHAR[c]) {
@@ -340,10 +360,7 @@ export class Scanner {
         i = this.#complete(inp, ending, i, i + 1);
       }
       state = this.state;
-      if (state === S_DONE) {
-        inp.at = i;
-        return;
-      }
+      if (state === S_DONE) return this.#pause(inp, i, S_DONE);
     }
   }
 
@@ -352,7 +369,7 @@ export class Scanner {
    * Records what it held and sets the state the next line starts in.
    */
   #complete(inp: Input, ending: number, eol: number, next: number): number {
-    const rec = this.#records;
+    const rec = this.records;
     const base = inp.base;
     rec.hi |= this.#hi;
     this.#hi = 0;
@@ -361,7 +378,7 @@ export class Scanner {
         this.state = S_LEADING;
         break;
       case L_START:
-        if (this.#request) rec.push(R_REQUEST, this.#tokenStart, this.#tokenEnd, this.#textStart, this.#textEnd, this.#minor, this.#tokenStart, this.#textEnd);
+        if (this.request) rec.push(R_REQUEST, this.#tokenStart, this.#tokenEnd, this.#textStart, this.#textEnd, this.#minor, this.#tokenStart, this.#textEnd);
         else rec.push(R_STATUS, this.#code, 0, this.#textStart, this.#textEnd, this.#minor, this.#textStart, this.#textEnd);
         this.startDone = true;
         this.state = S_FIELD_START;
@@ -392,28 +409,19 @@ export class Scanner {
 
   /**
    * The end of the value bytes from `i` (field-value = *( HTAB / SP / VCHAR /
-   * obs-text )). Four bytes at a time from a word boundary while they are all
-   * SP or VCHAR (the common case), then byte by byte.
+   * obs-text )): runs of SP / VCHAR four bytes at a time (the common case),
+   * HTAB and obs-text one at a time between them.
    */
   #valueEnd(inp: Input, i: number): number {
     const u8 = inp.u8;
     const i32 = inp.i32;
-    const words = i32.length;
-    const spVchar = SP_VCHAR; // a local: see scan()
     let hi = 0;
-    let c = u8[i]!;
     for (;;) {
-      while ((i & 3) !== 0 && spVchar[c]) c = u8[++i]!;
-      if ((i & 3) === 0) {
-        let k = i >> 2;
-        while (k < words && outsideSpVchar(i32[k]!) === 0) k++;
-        i = k << 2;
-        c = u8[i]!;
-        while (spVchar[c]) c = u8[++i]!;
-      }
+      i = spVcharEnd(u8, i32, i);
+      const c = u8[i]!;
       if (c !== HTAB && c < 0x80) break;
       hi |= c; // HTAB and obs-text: legal, but not SP / VCHAR
-      c = u8[++i]!;
+      i++;
     }
     this.#hi |= hi;
     return i;
@@ -421,13 +429,14 @@ export class Scanner {
 
   /** The next line does not continue the last field: where folds are replaced, it is final now. */
   #confirm(): void {
-    if (this.#o.foldReplace) this.#records.push(R_CONFIRM, 0, 0, 0, 0, 0, -1, 0);
+    if (this.options.foldReplace) this.records.confirm();
     this.holding = false;
   }
 
   #pause(inp: Input, i: number, state: number): void {
     inp.at = i;
     this.state = state;
+    this.run = RUNS[state]!;
   }
 
   #fail(inp: Input, at: number, rule: Rule, what: string): void {
@@ -439,7 +448,7 @@ export class Scanner {
   }
 
   #failLimit(inp: Input, at: number, rule: LimitRule): void {
-    this.#error(inp, 'EMSGSIZE', rule, at, limitWhy(rule, this.#o), 431);
+    this.#error(inp, 'EMSGSIZE', rule, at, limitWhy(rule, this.options), 431);
   }
 
   #error(inp: Input, code: ErrorCode, rule: Rule, at: number, why: string, hint: StatusHint): void {
@@ -452,27 +461,13 @@ export class Scanner {
    */
   fail(code: ErrorCode, rule: Rule, offset: number, why: string, hint: StatusHint, inp: Input, at: number): void {
     const shownAt = at < inp.end ? at : inp.end;
-    this.stopWith(decodeError(code, rule, offset, why, this.#request ? hint : undefined, inp.u8, inp.pos, shownAt, inp.end));
+    this.stopWith(decodeError(code, rule, offset, why, this.request ? hint : undefined, inp.u8, inp.pos, shownAt, inp.end));
   }
 
   /** Fail the head with `error`: it is thrown by every next() until reset(). */
   stopWith(error: HttpError): void {
     this.error = error;
     this.state = S_FAILED;
+    this.run = RUNS[S_FAILED]!;
   }
-}
-
-/**
- * The end of a run of VCHAR (%x21-7E) from `i`: byte by byte to a word
- * boundary, then four bytes at a time, then byte by byte. The request-target's class.
- */
-function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  const vchar = TARGET_CHAR; // a local: see Scanner.scan()
-  while ((i & 3) !== 0 && vchar[u8[i]!]) i++;
-  if ((i & 3) !== 0) return i;
-  let k = i >> 2;
-  while (k < i32.length && outsideVchar(i32[k]!) === 0) k++;
-  i = k << 2;
-  while (vchar[u8[i]!]) i++;
-  return i;
 }

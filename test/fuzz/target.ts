@@ -36,6 +36,9 @@
 //    decodes (parseHead, defaults) to the same events. A field whose value the
 //    encoder refuses is skipped and counted in `stats.refusedFields` (DESIGN.md
 //    expects none: a decoded value is trimmed and holds only field-vchar, SP, HTAB).
+// 7. For one input in four (chosen by the input's hash), the decoder's fast path
+//    for complete lines and the scanner alone give identical results
+//    (./lines-differential.ts states exactly what is compared).
 //
 // What each call runs is fixed by the input alone (`planFor`, seeded by a hash
 // of the input). Per kind, three option sets are active: [0], one of [1]-[3],
@@ -58,6 +61,7 @@ import {
   spanArrayLength,
 } from '../../src/codec/index.ts';
 import { concat, prng } from '../support/bytes.ts';
+import { compareFastSlow } from './lines-differential.ts';
 
 export { prng };
 
@@ -605,4 +609,8 @@ export function check(data: Uint8Array): Summary {
  */
 export function fuzz(data: Uint8Array): void {
   check(data);
+  if (seedOf(data) % 4 === 0) {
+    const differs = compareFastSlow(data);
+    if (differs !== null) violated(`fast path and scanner differ: ${differs}`);
+  }
 }

@@ -1,0 +1,199 @@
+// The fast path for complete lines: a line whose bytes are all here, in the
+// common shape, is checked in one straight pass and recorded exactly as the
+// scanner would record it. It only ever accepts: on anything it does not
+// handle (a flagged byte such as HTAB or obs-text in a value, a grammar error,
+// a bare CR or LF, obs-fold, an empty line before the start line, the field
+// limit, a line cut by the stop byte) it stops at the start of that line and
+// the scanner (scanner.ts) takes the line over from its first byte. The scanner
+// stays the single source of truth for errors, offsets and leniencies; this
+// file holds no error text and no line-end rule of its own beyond "CRLF
+// passes". test/fuzz/lines-differential.ts checks that both give the same
+// events, spans and errors.
+//
+// The stop byte (a 0 after the last byte the scanner may look at) ends every
+// loop here as it ends the scanner's: no byte class holds 0, and CR LF is
+// never 0, so no line that reaches the stop byte is accepted.
+import {
+  COLON,
+  CR,
+  LF,
+  SP,
+  STATUS_MAX,
+  STATUS_MIN,
+  TCHAR,
+  VERSION_LENGTH,
+  isDigit,
+  isOws,
+  minorVersion,
+  spVcharEnd,
+  versionMatch,
+  vcharEnd,
+} from './chars.ts';
+import type { Input } from './input.ts';
+import type { ResolvedOptions } from './options.ts';
+import { R_DONE, R_FIELD, R_FOLD, R_REQUEST, R_STATUS, REC, type Records } from './records.ts';
+
+/**
+ * The fast path is on unless a test turns it off to compare it with the
+ * scanner alone (test/fuzz/lines-differential.ts). Not exported from the package.
+ */
+export const fastLines = { on: true };
+
+/** What the fast path reads and moves of the scanner's state (the Scanner itself). */
+export interface LineState {
+  started: boolean;
+  startDone: boolean;
+  fields: number;
+  holding: boolean;
+  /** Set to the scanner's S_FIELD_START after the start line, S_DONE after the blank line. */
+  state: number;
+  readonly request: boolean;
+  readonly options: ResolvedOptions;
+  readonly records: Records;
+}
+
+/**
+ * The start line at inp.u8[i] (the scanner waits for its first byte), when it
+ * is complete and plain: `fieldState` is the scanner's state once it is done.
+ * Returns where the scanner goes on: after the line, or `i` (nothing done).
+ */
+export function startLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
+  const u8 = inp.u8;
+  const base = inp.base;
+  let j = i;
+  let a = 0; // method start, or the status code
+  let b = 0; // method end
+  let from = 0; // the request-target's or reason's first byte
+  let to = 0;
+  let minor = 0;
+  if (sc.request) {
+    // request-line = method SP request-target SP HTTP-version
+    const tchar = TCHAR; // a local: see Scanner.scan()
+    while (tchar[u8[j]!]) j++;
+    if (j === i || u8[j] !== SP) return i;
+    a = base + i;
+    b = base + j;
+    from = ++j;
+    j = vcharEnd(u8, inp.i32, j);
+    if (j === from || u8[j] !== SP) return i;
+    to = j++;
+    if (versionMatch(u8, j, 0) !== VERSION_LENGTH) return i;
+    j += VERSION_LENGTH;
+    minor = minorVersion(u8, j - 1);
+  } else {
+    // status-line = HTTP-version SP status-code SP [ reason-phrase ]
+    if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== SP) return i;
+    j += VERSION_LENGTH;
+    minor = minorVersion(u8, j - 1);
+    j++;
+    // status-code = 3DIGIT, each byte read only after the one before passed (the stop byte ends it)
+    for (const end = j + 3; j < end; j++) {
+      const d = u8[j]!;
+      if (!isDigit(d)) return i;
+      a = a * 10 + (d - 0x30);
+    }
+    if (u8[j] !== SP) return i;
+    if (a < STATUS_MIN || a > STATUS_MAX) return i;
+    from = ++j;
+    j = spVcharEnd(u8, inp.i32, j);
+    to = j;
+  }
+  if (u8[j] !== CR || u8[j + 1] !== LF) return i;
+  const rec = sc.records;
+  if (sc.request) rec.push(R_REQUEST, a, b, base + from, base + to, minor, a, base + to);
+  else rec.push(R_STATUS, a, 0, base + from, base + to, minor, base + from, base + to);
+  sc.started = sc.startDone = true;
+  sc.state = fieldState;
+  inp.pos = j + 2;
+  return j + 2;
+}
+
+/**
+ * Field lines from inp.u8[i] (the scanner waits for a field line or the blank
+ * line), each complete and plain, then the blank line: `doneState` is the
+ * scanner's state after it. Returns where the scanner goes on: the first line
+ * not taken, or the byte after the blank line.
+ */
+export function fieldLines(sc: LineState, inp: Input, i: number, doneState: number): number {
+  const u8 = inp.u8;
+  const i32 = inp.i32;
+  const base = inp.base;
+  const rec = sc.records;
+  const o = sc.options;
+  const tchar = TCHAR; // a local: see Scanner.scan()
+  // Registers, written back once at the end: records out, fields counted. (A
+  // held field needs no R_CONFIRM here: the record of the next line, which is
+  // complete, releases it in events.)
+  let r: Int32Array = rec.buf;
+  let n = rec.n;
+  let room = o.maxFields - sc.fields;
+  let holding = sc.holding;
+  const first = i;
+  let lineEnd = 0;
+  for (;;) {
+    let c = u8[i]!;
+    let j = i + 1;
+    if (!tchar[c]) {
+      // obs-fold (RFC 9112 §5.2) where it is replaced: SP / HTAB after a field line continues it.
+      if (!isOws(c) || !holding || !o.foldReplace) break;
+      while (isOws(u8[j]!)) j++;
+      const textStart = j;
+      j = spVcharEnd(u8, i32, j);
+      if (u8[j] !== CR || u8[j + 1] !== LF) break;
+      if (n + REC > r.length) {
+        rec.n = n;
+        r = rec.grow();
+      }
+      // The R_FOLD record (records.ts)
+      r[n] = R_FOLD;
+      r[n + 1] = r[n + 2] = 0;
+      r[n + 3] = base + textStart;
+      r[n + 4] = r[n + 5] = lineEnd = base + j;
+      n += REC;
+      i = j + 2;
+      continue;
+    }
+    if (room === 0) break;
+    // field-line = field-name ":" OWS field-value OWS
+    while (tchar[(c = u8[j]!)]) j++;
+    if (c !== COLON) break;
+    const nameEnd = j++;
+    while (isOws(u8[j]!)) j++;
+    const valueStart = j;
+    j = spVcharEnd(u8, i32, j);
+    if (u8[j] !== CR || u8[j + 1] !== LF) break;
+    let to = j;
+    while (to > valueStart && u8[to - 1] === SP) to--; // HTAB never gets here: it stops spVcharEnd
+    if (n + REC > r.length) {
+      rec.n = n;
+      r = rec.grow();
+    }
+    // The R_FIELD record (records.ts)
+    r[n] = R_FIELD;
+    r[n + 1] = base + i;
+    r[n + 2] = base + nameEnd;
+    r[n + 3] = base + valueStart;
+    r[n + 4] = base + to;
+    r[n + 5] = lineEnd = base + j;
+    n += REC;
+    room--;
+    holding = true;
+    i = j + 2;
+  }
+  rec.n = n;
+  if (i !== first) {
+    // Lines were taken: their bytes join the records' string (records.ts), and a field is held.
+    if (rec.from < 0) rec.from = base + first;
+    rec.to = lineEnd;
+    sc.fields = o.maxFields - room;
+    sc.holding = holding;
+    inp.pos = i;
+  }
+  if (u8[i] !== CR || u8[i + 1] !== LF) return i;
+  // The blank line: the head is complete.
+  rec.push(R_DONE, 0, 0, 0, 0, 0, -1, 0);
+  sc.holding = false;
+  sc.state = doneState;
+  inp.pos = i + 2;
+  return i + 2;
+}
