@@ -32,7 +32,7 @@ describe('README', () => {
   });
 
   it('has its snippets as example files, byte for byte', () => {
-    expect(blocks.map((b) => b.file)).toEqual(['examples/quickstart.mjs', 'examples/node-client-server.mjs', 'examples/deno.ts']);
+    expect(blocks.map((b) => b.file)).toEqual(['examples/quickstart.mjs', 'examples/node-client-server.mjs', 'examples/bodies.mjs', 'examples/deno.ts']);
     for (const b of blocks) expect(b.code, b.file).toBe(readFileSync(`${ROOT}${b.file}`, 'utf8'));
   });
 
@@ -61,6 +61,19 @@ describe('README', () => {
   it('the Node client and server run under node and Bun', T, () => {
     expect(run('node', ['examples/node-client-server.mjs'])).toBe('200 OK 18 GET /hello (Host)\n');
     expect(run(`${ROOT}node_modules/.bin/bun`, ['examples/node-client-server.mjs'])).toBe('200 OK 18 GET /hello (Host)\n');
+  });
+
+  const bodies = [
+    'POST /upload "hello world" [{"name":"Digest","value":"sha-256=abc"}]',
+    'HEAD /upload "" []',
+    '200 Content-Length: 11 "hello world"',
+    '200 Content-Length: 0 ""',
+    '',
+  ].join('\n');
+  it('the bodies example runs under node, Deno and Bun', T, () => {
+    expect(run('node', ['examples/bodies.mjs'])).toBe(bodies);
+    expect(run(`${ROOT}node_modules/.bin/deno`, ['run', '--allow-read', '--allow-env', 'examples/bodies.mjs'])).toBe(bodies);
+    expect(run(`${ROOT}node_modules/.bin/bun`, ['examples/bodies.mjs'])).toBe(bodies);
   });
 
   it('the Deno example runs under Deno', T, () => {
