@@ -2,10 +2,10 @@
 // adapter: Node net and web streams over real loopback sockets, and in-memory
 // pipes with caller storage. recvBody / readBody / trailers on the read side,
 // sendBody / endBody on the write side, the keep-alive cycle and pipelining.
-import { afterEach, describe, expect, it } from 'vitest';
-import { HttpError, type HttpSocket, now } from '../../src/index.ts';
+import { describe, expect, it } from 'vitest';
+import { type HttpSocket, now } from '../../src/index.ts';
 import { prng } from '../support/bytes.ts';
-import { RIG_NAMES, type Rig, type RigName, codeOf, latin1, makeRig, sleep } from './rigs.ts';
+import { RIG_NAMES, type Rig, codeOf, errorOf, latin1, makeRig, sleep, useRig } from './rigs.ts';
 
 const T = { timeout: 3000 };
 
@@ -14,16 +14,6 @@ async function chunks(s: HttpSocket<unknown>, deadline: Parameters<HttpSocket<un
   const out: string[] = [];
   for await (const c of s.recvBody(deadline)) out.push(latin1(c));
   return out;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<HttpError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HttpError) return e;
-    throw e;
-  }
-  throw new Error('expected an HttpError');
 }
 
 /** Send `wire` in random pieces, each given a turn of the event loop. */
@@ -40,15 +30,7 @@ const chunked = (...parts: string[]): string => parts.map((p) => `${p.length.toS
 
 for (const name of RIG_NAMES) {
   describe(`whole messages over HttpSocket on ${name}`, () => {
-    let rig: Rig | undefined;
-    const open = async (n: RigName, options?: Parameters<typeof makeRig>[1]): Promise<Rig> => {
-      rig = await makeRig(n, options);
-      return rig;
-    };
-    afterEach(async () => {
-      await rig?.close();
-      rig = undefined;
-    });
+    const open = useRig();
 
     it('a Content-Length body; the fields recvBody read ahead are still handed out', async () => {
       const { s, peer } = await open(name);
@@ -274,7 +256,8 @@ for (const name of RIG_NAMES) {
     });
 
     it('after a 101 and after CONNECT, recvBody is EINVAL pointing at detach()', async () => {
-      const { s, peer } = await open(name);
+      const rig = await open(name);
+      const { s, peer } = rig;
       await s.sendRequest('GET', '/ws');
       await s.sendField('Upgrade', 'websocket');
       await s.done();
@@ -283,7 +266,7 @@ for (const name of RIG_NAMES) {
       const e = await errorOf(s.readBody(T));
       expect([e.code, e.message]).toEqual(['EINVAL', expect.stringContaining('detach()')]);
       expect(await codeOf(s.recvStatus(T))).toBe('EINVAL');
-      expect(await rig!.readDetached(await s.detach(T), 5)).toBe('FRAME');
+      expect(await rig.readDetached(await s.detach(T), 5)).toBe('FRAME');
       const other = await makeRig(name);
       try {
         await other.peer.send('CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n\x16\x03\x01');
@@ -436,8 +419,9 @@ for (const name of RIG_NAMES) {
       const wire = bodies
         .map((b, i) => (i % 3 === 0 ? `POST /${i} HTTP/1.1\r\nContent-Length: ${b.length}\r\n\r\n${b}` : i % 3 === 1 ? `POST /${i} HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n${chunked(b.slice(0, 5), b.slice(5))}0\r\nT: ${i}\r\n\r\n` : `GET /${i} HTTP/1.1\r\nContent-Length: ${b.length}\r\n\r\n${b}`))
         .join('');
-      const { s } = await open(name);
-      const sending = trickle(rig!, wire, r);
+      const rig = await open(name);
+      const { s } = rig;
+      const sending = trickle(rig, wire, r);
       for (let i = 0; i < bodies.length; i++) {
         expect((await s.recvRequest(T)).target).toBe(`/${i}`);
         expect(latin1(await s.readBody(T))).toBe(bodies[i]);

@@ -5,9 +5,9 @@
 // processes: test/adapters/crash.test.ts.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpError, attachStream, now } from '../../src/index.ts';
+import { attachStream, now } from '../../src/index.ts';
 import { attach } from '../../src/node.ts';
-import { RIG_NAMES, type Rig, type RigName, codeOf, makeRig, sleep } from './rigs.ts';
+import { RIG_NAMES, type Rig, type RigName, codeOf, errorOf, makeRig, sleep } from './rigs.ts';
 
 /** Settles within `ms`, or the test fails: "promptly". */
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -20,17 +20,6 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   } finally {
     clearTimeout(t);
   }
-}
-
-/** The error a call fails with (an HttpError), or a failure if it succeeds. */
-async function errorOf(p: Promise<unknown>): Promise<HttpError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof HttpError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
 }
 
 /** Send `s` in `n`-byte pieces, letting each arrive on its own. */

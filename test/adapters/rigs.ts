@@ -2,6 +2,7 @@
 // loopback sockets), web streams (Duplex.toWeb over real loopback sockets) and
 // in-memory pipes. The semantics suite runs the same cases on every rig.
 import net from 'node:net';
+import { afterEach } from 'vitest';
 import { HttpError, type HttpSocket, type PipeEnd, type SocketOptions, attachMem, attachStream, memoryPair } from '../../src/index.ts';
 import { attach } from '../../src/node.ts';
 
@@ -307,4 +308,25 @@ export async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
     throw e;
   }
   return undefined;
+}
+
+/** The HttpError a call fails with; a test failure if it succeeds or throws something else. */
+export async function errorOf(p: Promise<unknown>): Promise<HttpError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof HttpError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Inside a describe(): `open(name, options)` makes a rig, and afterEach closes it. */
+export function useRig(): (name: RigName, options?: SocketOptions) => Promise<Rig> {
+  let rig: Rig | undefined;
+  afterEach(async () => {
+    await rig?.close();
+    rig = undefined;
+  });
+  return async (name, options) => (rig = await makeRig(name, options));
 }

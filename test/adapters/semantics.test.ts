@@ -1,24 +1,16 @@
 // The HttpSocket semantics of DESIGN.md ("The adapters"), the same cases on each
 // adapter: Node net and web streams over real loopback sockets, and in-memory pipes.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type HttpError, PipeEnd, attachMem, attachStream, now } from '../../src/index.ts';
 import { attach } from '../../src/node.ts';
-import { RIG_NAMES, type Rig, type RigName, codeOf, makeRig, sleep } from './rigs.ts';
+import { RIG_NAMES, codeOf, makeRig, sleep, useRig } from './rigs.ts';
 
 const HEAD = 'GET /p?q=1 HTTP/1.1\r\nHost: a.example\r\nAccept: */*\r\n\r\n';
 
 
 for (const name of RIG_NAMES) {
   describe(`HttpSocket on ${name}`, () => {
-    let rig: Rig | undefined;
-    const open = async (n: RigName, options?: Parameters<typeof makeRig>[1]): Promise<Rig> => {
-      rig = await makeRig(n, options);
-      return rig;
-    };
-    afterEach(async () => {
-      await rig?.close();
-      rig = undefined;
-    });
+    const open = useRig();
 
     it('recvRequest, recvField, then EPIPE once the blank line is read', async () => {
       const { s, peer } = await open(name);
