@@ -3,8 +3,8 @@
 // parseHead) and spans (offsets, for scanHead). Strings are made per batch:
 // the bytes of every record one scan produced become one string in one native
 // call, and each piece is a slice of it.
-import { trimOws } from './chars.ts';
 import type { FieldEvent, HeadEvent } from './events.ts';
+import { FoldJoin } from './fold.ts';
 import { byteString } from './latin1.ts';
 
 // The record layout, the one place it is written down. A record is REC ints:
@@ -51,9 +51,12 @@ export class Records {
   #strFrom = 0;
   /** Where folds are replaced, a field waits here until the next line shows it is not folded. */
   #held: FieldEvent | null = null;
-  /** The held field's value as raw pieces (untrimmed value, then each fold's text), once a fold came. */
-  #pieces: string[] | null = null;
-  #heldRaw = '';
+  /** The held field's value, unfolded as continuations come (fold.ts). */
+  readonly #fold = new FoldJoin();
+  /** The work area of this batch (from decode()): its bytes stay put until the batch's records are consumed. */
+  #u8: Uint8Array = new Uint8Array(0);
+  #base = 0;
+  #ascii = true;
 
   constructor(foldReplace: boolean) {
     this.#foldReplace = foldReplace;
@@ -88,13 +91,15 @@ export class Records {
     this.hi = 0;
     this.#str = '';
     this.#held = null;
-    this.#pieces = null;
   }
 
   /** Decode the bytes of the records not yet decoded to one string: `u8[0]` is at absolute `base`. */
   decode(u8: Uint8Array, base: number): void {
     const from = this.from;
-    this.#str = byteString(u8, from - base, this.to - base, this.hi < 0x80);
+    this.#u8 = u8;
+    this.#base = base;
+    this.#ascii = this.hi < 0x80;
+    this.#str = byteString(u8, from - base, this.to - base, this.#ascii);
     this.#strFrom = from;
     this.from = -1;
     this.hi = 0;
@@ -106,8 +111,6 @@ export class Records {
    */
   event(): HeadEvent | null {
     const r = this.buf;
-    const s = this.#str;
-    const f = this.#strFrom;
     let j = this.at;
     let ev: HeadEvent | null = null;
     switch (r[j]) {
@@ -123,14 +126,12 @@ export class Records {
         else {
           // Folds are replaced: the next line may continue this value.
           this.#held = field;
-          this.#heldRaw = r[j + 4] === r[j + 5] ? field.value : s.slice(r[j + 3]! - f, r[j + 5]! - f);
+          this.#fold.start(r[j + 3]! - this.#base, r[j + 5]! - this.#base);
         }
         break;
       }
       case R_FOLD:
-        // RFC 9112 §5.2: the fold (the line break and the whitespace after it) becomes one SP,
-        // as h11 does; the value is joined and trimmed once, when the field is final: O(n).
-        (this.#pieces ??= [this.#heldRaw]).push(s.slice(r[j + 3]! - f, r[j + 5]! - f));
+        this.#fold.add(this.#u8, r[j + 3]! - this.#base, r[j + 5]! - this.#base);
         break;
       case R_CONFIRM:
         if (this.#held !== null) ev = this.#release(); // else the field was delivered when its successor was seen
@@ -143,7 +144,12 @@ export class Records {
         throw new Error(`headwire: corrupt record ${r[j]}`);
     }
     j += REC;
-    if (j === this.n) j = this.n = 0;
+    if (j === this.n) {
+      // The batch is consumed, and the work area may move before the next: a
+      // held field's text so far leaves as a string.
+      if (this.#held !== null) this.#fold.endBatch(this.#u8, this.#ascii);
+      j = this.n = 0;
+    }
     this.at = j;
     return ev;
   }
@@ -198,12 +204,12 @@ export class Records {
     return { type: 'field', name: s.slice(r[j + 1]! - f, r[j + 2]! - f), value: s.slice(r[j + 3]! - f, r[j + 4]! - f) };
   }
 
-  /** The held field, its folds joined: RFC 9112 §5.2 replaces each with one SP, then OWS is trimmed. */
+  /** The held field, final now: its value unfolded (fold.ts) when continuations came. */
   #release(): FieldEvent {
     const field = this.#held!;
-    if (this.#pieces !== null) field.value = trimOws(this.#pieces.join(' '));
+    const value = this.#fold.value(this.#ascii);
+    if (value !== null) field.value = value;
     this.#held = null;
-    this.#pieces = null;
     return field;
   }
 

@@ -55,6 +55,13 @@ const S_LF = 12; //                 the LF after a CR; #ending says which line i
 export const S_DONE = 13; //        nothing: the head is complete; reset() starts the next
 export const S_FAILED = 14; //      nothing: `error` holds the error until reset()
 
+/**
+ * A scan that resumed inside a line offers the fast path lines again once it
+ * has completed that line and at least this many bytes are left before the
+ * stop byte: more than a small chunk (decoder.ts SMALL_CHUNK) brings.
+ */
+const REOFFER = 128;
+
 // Scanner.run: per state, the bytes its loop passes without a side effect.
 // (Values and reasons: SP / VCHAR only; HTAB and obs-text are noted in #hi.)
 const RUNS: Uint8Array[] = new Array<Uint8Array>(S_FAILED + 1).fill(new Uint8Array(256));
@@ -142,11 +149,13 @@ export class Scanner {
     let i = inp.at;
     let state = this.state;
     let c = 0;
-    // The fast path (lines.ts) is offered lines only by a scan that starts at a
-    // line boundary. One that resumes inside a line comes from a peer sending
-    // small pieces, whose lines are mostly cut by the stop byte: each attempt
-    // would read the cut line once more before this loop takes it over.
-    const fast = fastLines.on && (state === S_LEADING || state === S_FIELD_START);
+    // The fast path (lines.ts) is offered lines by a scan that starts at a line
+    // boundary, and again after this loop completes a line when at least
+    // REOFFER bytes are left. A scan that resumes inside a line with few bytes
+    // comes from a peer sending small pieces, whose lines are mostly cut by the
+    // stop byte: each attempt would read the cut line once more before this
+    // loop takes it over. A large pull that cut a line is not such a peer.
+    let fast = fastLines.on && (state === S_LEADING || state === S_FIELD_START);
     let ending = L_EMPTY;
     for (;;) {
       // Each case either continues with a new state, pauses or fails (return),
@@ -359,6 +368,7 @@ export class Scanner {
         if (!o.lfOnly) return this.#fail(inp, i, 'bare-lf', 'Bare LF');
         i = this.#complete(inp, ending, i, i + 1);
       }
+      if (!fast && stop - i >= REOFFER) fast = fastLines.on;
       state = this.state;
       if (state === S_DONE) return this.#pause(inp, i, S_DONE);
     }
