@@ -130,9 +130,19 @@ export class Records {
         }
         break;
       }
-      case R_FOLD:
-        this.#fold.add(this.#u8, r[j + 3]! - this.#base, r[j + 5]! - this.#base);
+      case R_FOLD: {
+        // This continuation and every one right after it, in one call.
+        const fold = this.#fold;
+        const u8 = this.#u8;
+        const base = this.#base;
+        const n = this.n;
+        for (;;) {
+          fold.add(u8, r[j + 3]! - base, r[j + 5]! - base);
+          if (j + REC === n || r[j + REC] !== R_FOLD) break;
+          j += REC;
+        }
         break;
+      }
       case R_CONFIRM:
         if (this.#held !== null) ev = this.#release(); // else the field was delivered when its successor was seen
         break;
