@@ -27,11 +27,17 @@ export class FoldJoin {
 
   /** A field is held: its raw value (untrimmed, to the line end) is u8[from, to) of this batch. */
   start(from: number, to: number): void {
+    this.clear();
+    this.#from = from;
+    this.#to = to;
+  }
+
+  /** Forget the field (its value was taken, or the head is dropped). */
+  clear(): void {
     this.#pieces = null;
     this.#k = this.#segments = 0;
     this.#folded = false;
-    this.#from = from;
-    this.#to = to;
+    this.#from = -1;
   }
 
   /** A continuation of the held field: its text is u8[from, to) of this batch. */
@@ -58,10 +64,7 @@ export class FoldJoin {
     const pieces = this.#pieces;
     // add() copied this batch's raw value, if it was here, before the first continuation.
     const last = this.#segments > 0 ? byteString(this.#scratch, 0, this.#k, ascii) : null;
-    this.#pieces = null;
-    this.#folded = false;
-    this.#from = -1;
-    this.#k = this.#segments = 0;
+    this.clear();
     if (pieces === null) return trimOws(last!);
     return trimOws(last === null ? pieces.join(' ') : `${pieces.join(' ')} ${last}`);
   }

@@ -91,6 +91,7 @@ export class Records {
     this.hi = 0;
     this.#str = '';
     this.#held = null;
+    this.#fold.clear();
   }
 
   /** Decode the bytes of the records not yet decoded to one string: `u8[0]` is at absolute `base`. */
