@@ -61,6 +61,8 @@ function knownStatusLine(version: HttpVersion, code: number, phrase: string): st
   return (KNOWN_LINES[version][code] ??= `HTTP/${version} ${code} ${phrase}\r\n`);
 }
 
+/** Views a HeadEncoder keeps for reuse: the first commands of a head. */
+const MAX_VIEWS = 128;
 /** First size of the buffer a HeadEncoder builds heads in; it doubles when a head needs more. */
 const FIRST_BUFFER = 1024;
 // "HTTP/1." then the minor digit: the version as the start lines write it.
@@ -81,7 +83,9 @@ const FIELD_EXTRA = 4;
  * holds the head being built. **The views stay valid until `reset()`**: the
  * next head is written over them, so write (or copy) them before. A head
  * that outgrows the buffer moves to a larger one; views already returned keep
- * the old one, unchanged.
+ * the old one, unchanged. A command of a later head that writes the same
+ * bytes of the buffer as one of an earlier head may return the same view
+ * object: the earlier one was valid only until `reset()`.
  *
  * @example
  * ```ts
@@ -95,6 +99,16 @@ export class HeadEncoder {
   #buf: Uint8Array = new Uint8Array(0);
   /** Bytes of the head written so far: #buf[0, #len). */
   #len = 0;
+  /** Commands of this head so far; the index of the next one in #views. */
+  #count = 0;
+  /**
+   * #views[k]: the view command k of an earlier head returned, of #buf. A view
+   * costs more to make than a short command costs to write, and a head is
+   * often laid out as the one before it (same line lengths): a command that
+   * writes the same bytes of #buf as command k did returns that view again.
+   * That view was valid only until reset(), so nothing holds it validly.
+   */
+  #views: Uint8Array[] = [];
 
   /** What the encoder expects next: `'start-line'`, `'field-line'` (or `done`), or `'done'`. */
   get state(): EncoderState {
@@ -143,6 +157,7 @@ export class HeadEncoder {
   reset(): void {
     this.#state = 'start-line';
     this.#len = 0;
+    this.#count = 0;
   }
 
   /** Room for `n` more bytes after the head so far; returns where they go. */
@@ -155,6 +170,7 @@ export class HeadEncoder {
       const bigger = new Uint8Array(size);
       bigger.set(this.#buf.subarray(0, at), 0);
       this.#buf = bigger;
+      this.#views = [];
     }
     return at;
   }
@@ -163,8 +179,13 @@ export class HeadEncoder {
   #wrote(next: EncoderState, from: number, to: number): Uint8Array {
     this.#state = next;
     this.#len = to;
+    const k = this.#count++;
+    const old = this.#views[k];
+    if (old !== undefined && old.byteOffset === from && old.length === to - from) return old;
     // A view made by the constructor: subarray() costs about twice as much. #buf starts its ArrayBuffer.
-    return new Uint8Array(this.#buf.buffer, from, to - from);
+    const view = new Uint8Array(this.#buf.buffer, from, to - from);
+    if (k < MAX_VIEWS) this.#views[k] = view;
+    return view;
   }
 
   #expect(state: EncoderState, command: string): void {
