@@ -9,6 +9,7 @@ import {
   STATUS_MIN,
   TARGET_CHAR,
   TCHAR,
+  classSource,
   hexByte,
   isHttpVersion,
   isOws,
@@ -18,7 +19,7 @@ import { HttpError, escapeByteString } from './errors.ts';
 import type { HttpVersion } from './events.ts';
 import { headPasses } from './head-pattern.ts';
 import type { Rule } from './rules.ts';
-import { encodeByteString } from './latin1.ts';
+import { byteStringWriter, encodeByteString } from './latin1.ts';
 
 /**
  * What a {@link HeadEncoder} expects next (its `state`): the start line, a field
@@ -313,9 +314,9 @@ function checkVersion(v: unknown): void {
 }
 
 function putRequest(out: Uint8Array, at: number, method: string, target: string, version: HttpVersion): number {
-  at = put(out, at, method, TCHAR, 'method');
+  at = put(out, at, method, TOKEN, 'method');
   out[at++] = SP;
-  at = put(out, at, target, TARGET_CHAR, 'request-target');
+  at = put(out, at, target, TARGET, 'request-target');
   out[at++] = SP;
   at = putVersion(out, at, version);
   return putCrlf(out, at);
@@ -328,16 +329,16 @@ function putStatus(out: Uint8Array, at: number, code: number, reason: string, ve
   out[at++] = 0x30 + (((code / 10) | 0) % 10);
   out[at++] = 0x30 + (code % 10);
   out[at++] = SP;
-  at = put(out, at, reason, REASON_CHAR, 'reason-phrase');
+  at = put(out, at, reason, REASON, 'reason-phrase');
   return putCrlf(out, at);
 }
 
 function putField(out: Uint8Array, at: number, name: string, value: string): number {
-  at = put(out, at, name, TCHAR, 'field-name');
+  at = put(out, at, name, TOKEN, 'field-name');
   out[at++] = COLON;
   out[at++] = SP;
   const from = at;
-  at = put(out, at, value, FIELD_VALUE_CHAR, 'field-value');
+  at = put(out, at, value, VALUE, 'field-value');
   if (at > from && (isOws(out[from]!) || isOws(out[at - 1]!))) {
     invalid('field-value', `Field value has leading or trailing whitespace: "${escapeByteString(value)}"`);
   }
@@ -356,13 +357,48 @@ function putCrlf(out: Uint8Array, at: number): number {
   return at;
 }
 
+/** A byte class as put() checks it: its table, and the same class as a RegExp. */
+interface ByteClass {
+  table: Uint8Array;
+  /** The whole string is in the class. */
+  all: RegExp;
+}
+
+function byteClass(table: Uint8Array): ByteClass {
+  return { table, all: new RegExp(`^[${classSource(table)}]*$`) };
+}
+
+const TOKEN = byteClass(TCHAR);
+const TARGET = byteClass(TARGET_CHAR);
+const VALUE = byteClass(FIELD_VALUE_CHAR);
+const REASON = byteClass(REASON_CHAR);
+
 /**
- * Check the byte string `s` against `table` and copy it into `out` at `at`, in
- * one pass; returns the index after it. The first code unit outside the table
- * (or above 0xFF) is refused: EINVAL naming `rule`.
+ * From this length on, put() checks a string with its class's RegExp and
+ * copies it with the injected byte-string writer (Buffer#latin1Write), when
+ * there is one: two calls of about 40 ns each, then well under 1 ns a
+ * character, where the charCodeAt loop costs 2.5-4 ns a character (measured
+ * on Node 20: even at about 24 characters).
  */
-function put(out: Uint8Array, at: number, s: string, table: Uint8Array, rule: Rule): number {
+const NATIVE_MIN = 24;
+
+/**
+ * Check the byte string `s` against `cls` and copy it into `out` at `at`;
+ * returns the index after it. The first code unit outside the class (or
+ * above 0xFF) is refused: EINVAL naming `rule`. A long string that passes
+ * the RegExp is copied in one native call; any other is checked and copied
+ * in one pass, which finds the byte to name.
+ */
+function put(out: Uint8Array, at: number, s: string, cls: ByteClass, rule: Rule): number {
   const n = s.length;
+  if (n >= NATIVE_MIN) {
+    const write = byteStringWriter();
+    if (write !== null && cls.all.test(s)) {
+      write(s, out, at);
+      return at + n;
+    }
+  }
+  const table = cls.table;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (table[c & 0xff] === 0 || c > 0xff) refuse(rule, s, i);

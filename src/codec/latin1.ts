@@ -97,6 +97,11 @@ export function setByteStringEncoder(writer: ByteStringWriter | null): void {
   injectedWriter = writer;
 }
 
+/** The injected writer, or null (then each caller copies with a loop). */
+export function byteStringWriter(): ByteStringWriter | null {
+  return injectedWriter;
+}
+
 // encodeHead's arrays are views of a shared pool, as Node's Buffer.from() hands
 // out small strings: a new Uint8Array of a few hundred bytes costs several
 // times more than the write (it zeroes memory and makes a new ArrayBuffer).
