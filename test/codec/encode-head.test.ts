@@ -97,6 +97,13 @@ describe('encodeHead: heads the whole-head check passes', () => {
     const big = encodeHead({ code: 200 }, [['X', 'v'.repeat(20000)]]);
     expect(big.length).toBe(17 + 3 + 20000 + 2 + 2);
   });
+
+  it('goes on after the buffer under an earlier head was transferred away (detached)', () => {
+    const a = encodeHead({ code: 200 }, [['X', 'a']]);
+    structuredClone(a.buffer, { transfer: [a.buffer] });
+    expect(a.length).toBe(0);
+    expect(latin1(encodeHead({ code: 204 }, [['Y', 'b']]))).toBe('HTTP/1.1 204 No Content\r\nY: b\r\n\r\n');
+  });
 });
 
 describe('encodeHead: any pieces, as the commands', () => {
