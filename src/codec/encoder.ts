@@ -267,7 +267,8 @@ export function encodeHead(start: HeadStart, fields: ReadonlyArray<readonly [str
     const value = f[1];
     checkField(name, value);
     if (name.indexOf(':') !== -1) colon = true;
-    head += `${name}: ${value}\r\n`;
+    // Each piece joins the head on its own: a template would first copy a short name and ": " into a new string.
+    head = head + name + ': ' + value + '\r\n';
   }
   head += '\r\n';
   return !colon && headPasses(head, request, known, fields.length) ? encodeByteString(head) : encodeChecked(start, fields, request, version, phrase);
