@@ -75,11 +75,12 @@ export type ByteStringWriter = (s: string, out: Uint8Array, at: number) => void;
 let injectedWriter: ByteStringWriter | null = null;
 
 /**
- * Install a faster byte-string writer for `encodeHead`, or `null` for the
- * portable loop. Internal (not exported from the package): the package root
- * installs `Buffer#latin1Write` when the global object has Buffer (one native
- * call, which also flattens a string built by `+`). It is checked on obs-text
- * before it is used; a wrong one is `EINVAL`.
+ * Install a faster byte-string writer for `encodeHead` and the long strings
+ * of HeadEncoder's commands, or `null` for the portable loop. Internal (not
+ * exported from the package): the package root installs `Buffer#latin1Write`
+ * when the global object has Buffer, but not on Deno (one native call, which
+ * also flattens a string built by `+`). It is checked on obs-text before it is
+ * used; a wrong one is `EINVAL`.
  */
 export function setByteStringEncoder(writer: ByteStringWriter | null): void {
   if (writer !== null) {
