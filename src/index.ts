@@ -41,17 +41,18 @@ if (typeof latin1Slice === 'function') {
   }
 }
 
-// The same for encodeHead's one native call: Buffer.from(s, 'latin1') takes its
-// bytes from Node's pool (cheaper than a new Uint8Array of the same size) and
-// the result is handed out as a plain Uint8Array view of them, so it behaves
-// as a Uint8Array (slice() copies), not as a Buffer.
-type BufferFrom = (s: string, encoding: 'latin1') => Uint8Array;
-const bufferFrom = (globalThis as { Buffer?: { from?: BufferFrom } }).Buffer?.from;
-if (typeof bufferFrom === 'function') {
+// The same for the encoder: Buffer#latin1Write copies encodeHead's head string
+// into the codec's pool, and the commands' long strings (see latin1.ts and
+// put() in encoder.ts), found on the global object too. Not on Deno: its
+// Buffer is written in JavaScript (latin1Write first copies the string into
+// an array), and there the codec's own loop measured faster (the commands
+// about 2.5x). Node's may be native or a JavaScript check around a native call.
+type Latin1Write = (this: Uint8Array, s: string, at: number) => number;
+const latin1Write = (globalThis as { Buffer?: { prototype?: { latin1Write?: Latin1Write } } }).Buffer?.prototype?.latin1Write;
+if (typeof latin1Write === 'function' && !('Deno' in globalThis)) {
   try {
-    setByteStringEncoder((s) => {
-      const b = bufferFrom(s, 'latin1');
-      return new Uint8Array(b.buffer, b.byteOffset, b.length);
+    setByteStringEncoder((s, out, at) => {
+      latin1Write.call(out, s, at);
     });
   } catch {
     // Not a byte-for-byte latin1 encoder here: keep the portable loop.

@@ -238,6 +238,32 @@ describe('HeadEncoder views (no allocation per command)', () => {
     const f = e.field('Y', 'ok');
     expect([latin1(line), latin1(f)]).toEqual(['GET / HTTP/1.1\r\n', 'Y: ok\r\n']);
   });
+
+  it('a later head laid out as an earlier one gets its own bytes (a view of the same bytes may come back)', () => {
+    const e = new HeadEncoder();
+    const first = [e.status(200), e.field('A', '1'), e.done()].map(latin1).join('');
+    e.reset();
+    const second = [e.status(404), e.field('Longer', 'value'), e.done()].map(latin1).join('');
+    e.reset();
+    const third = [e.status(201), e.field('B', '2'), e.field('C', '3'), e.done()].map(latin1).join('');
+    expect([first, second, third]).toEqual([
+      'HTTP/1.1 200 OK\r\nA: 1\r\n\r\n',
+      'HTTP/1.1 404 Not Found\r\nLonger: value\r\n\r\n',
+      'HTTP/1.1 201 Created\r\nB: 2\r\nC: 3\r\n\r\n',
+    ]);
+  });
+
+  it('after the buffer grew, a head laid out as one before it is written in the new buffer', () => {
+    const e = new HeadEncoder();
+    const small = (name: string): Uint8Array[] => [e.status(200), e.field(name, 'v'), e.done()];
+    small('A');
+    e.reset();
+    const big = [e.status(200), e.field('Big', 'x'.repeat(3000)), e.done()];
+    e.reset();
+    const again = small('B');
+    expect(again.map(latin1).join('')).toBe('HTTP/1.1 200 OK\r\nB: v\r\n\r\n');
+    for (const view of again) expect(view.buffer).toBe(big[2]!.buffer); // big[0] was written before the move
+  });
 });
 
 describe('encodeHead (one shot)', () => {
