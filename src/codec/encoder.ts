@@ -228,8 +228,11 @@ export type HeadStart =
 
 /**
  * One-shot encode of a whole head: the start line, the fields in order, the
- * blank line, in one new array. The same checks as HeadEncoder's commands
- * (`EINVAL` for a bad argument, nothing written).
+ * blank line, in one array of its own. The same checks as HeadEncoder's
+ * commands (`EINVAL` for a bad argument, nothing written). Like the result of
+ * Node's `Buffer.from()`, a head of up to 4 KiB is a view of a shared pool:
+ * its bytes are its own, but its `.buffer` holds other heads too, so copy it
+ * (`slice()`) before transferring that buffer to a worker.
  *
  * @example
  * ```ts
