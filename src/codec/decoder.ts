@@ -332,7 +332,11 @@ export class HeadDecoder<K extends HeadKind = HeadKind> {
    * before a head began. After `done` it returns `NEED_DATA` until `reset()`.
    */
   next(): HeadEventOf<K> | NeedData {
-    return this.#m.next() as HeadEventOf<K> | NeedData;
+    // The idle test here too, small enough to be inlined into a caller that also
+    // feeds large chunks (HeadMachine.next() is then often left out of line).
+    const m = this.#m;
+    if (m.idle) return NEED_DATA;
+    return m.next() as HeadEventOf<K> | NeedData;
   }
 
   /**

@@ -3,8 +3,8 @@
 // continues the paused token and letting the scanner take one that only starts
 // the next token of a plain field line (Scanner.oneByte). Everything here must
 // give exactly what the whole head gives: events, error (code, rule, offset,
-// message, hint), rest(). The byte that ends a token is the interesting one,
-// so the cases put every kind of byte after every token, at every limit.
+// hint), rest(). The byte that ends a token is the interesting one, so the
+// cases put every kind of byte after every token, at every limit.
 import { describe, expect, it } from 'vitest';
 import { type DecoderOptions, HeadDecoder, type HeadEvent, type HeadKind, HttpError, NEED_DATA } from '../../src/index.ts';
 import { bytes, latin1, run } from './chunking.ts';
@@ -125,6 +125,27 @@ describe('one-byte chunks', () => {
       const whole = feed('request', [b], options);
       expect(whole.error).toBe(null);
       expect(feed('request', oneByOne(b), options)).toEqual(whole);
+    }
+  });
+
+  it('pipelined heads one byte at a time, reset() after each done, through a caller storage that fills', () => {
+    const head = `${RL}${'A: 0123456789\r\n'.repeat(100)}\r\n`;
+    const wire = bytes(head.repeat(3));
+    for (const options of [{ maxFields: 200 }, { maxFields: 200, storage: new Uint8Array(2048) }]) {
+      const d = new HeadDecoder('request', options);
+      const heads: HeadEvent[][] = [[]];
+      for (const c of oneByOne(wire)) {
+        d.receive(c);
+        for (let ev = d.next(); ev !== NEED_DATA; ev = d.next()) {
+          heads.at(-1)!.push(ev);
+          if (ev.type === 'done') {
+            d.reset();
+            heads.push([]);
+          }
+        }
+      }
+      const want = feed('request', [bytes(head)], options).events;
+      expect(heads).toEqual([want, want, want, []]);
     }
   });
 
