@@ -70,7 +70,7 @@ export class HeadMachine {
     const c = bytes[0]!;
     if (inp.eof || inp.at !== end || rec.at !== rec.n || !inp.appendByte(c)) return false;
     // Passed over when it only continues the paused token, as in receive(), or
-    // taken by the scanner's one-byte step when it only starts the next token.
+    // taken by the scanner's oneByte() when it only moves a field line on.
     if (inp.base + end < this.limit) {
       const sc = this.scanner;
       if (sc.run[c]) {
@@ -79,7 +79,7 @@ export class HeadMachine {
         return true;
       }
       if (sc.oneByte(inp, end, c)) {
-        this.idle = true;
+        this.idle = rec.n === 0; // else it completed a line: next() delivers its event
         return true;
       }
     }

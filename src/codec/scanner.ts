@@ -370,7 +370,8 @@ export class Scanner {
    * A peer sending one byte per packet: the byte `c` at u8[i] (i === inp.at,
    * the last byte in, below the head limit), when it is not in `run` but only
    * moves a plain field line on to its next token: the first byte of a name,
-   * the colon after it, the first byte of a value, the CR after it. Takes it
+   * the colon after it, the first byte of a value, the CR after it, the LF
+   * (which completes the line: a record for next() to deliver). Takes it
    * exactly as scan() would (registers, state, `run`) and returns true; returns
    * false, with nothing done, for anything else, which scan() then takes (every
    * error included: this only ever accepts).
@@ -404,6 +405,13 @@ export class Scanner {
         if (c !== CR) return false;
         this.#ending = this.#fold ? L_FOLD : L_FIELD;
         state = S_LF;
+        break;
+      case S_LF:
+        // The LF after a field line's CR (at u8[i - 1]): the line is complete, as
+        // scan()'s line-end rule completes it; its record waits for next().
+        if (c !== LF || (this.#ending !== L_FIELD && this.#ending !== L_FOLD)) return false;
+        this.#complete(inp, this.#ending, i - 1, i + 1);
+        state = this.state;
         break;
       default:
         return false;
