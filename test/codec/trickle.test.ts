@@ -70,6 +70,19 @@ const HEADS: Array<{ why: string; kind: HeadKind; wire: string; options?: Decode
   { why: 'whitespace before the first field', kind: 'response', wire: `${SL} X: a\r\n\r\n` },
   { why: 'obs-fold where it is rejected', kind: 'request', wire: `${RL}X: a\r\n b\r\n\r\n` },
   { why: 'a TLS ClientHello', kind: 'request', wire: '\x16\x03\x01\x02\x00\x01' },
+  // Request and status lines: every byte goes to scan(), after passed-over tokens.
+  { why: 'an HTTP/1.0 request line', kind: 'request', wire: 'POST /a?b=c HTTP/1.0\r\nA: 1\r\n\r\n' },
+  { why: 'two SP before the target', kind: 'request', wire: 'GET  / HTTP/1.1\r\n\r\n' },
+  { why: 'a non-tchar ending the method', kind: 'request', wire: 'GET\t/ HTTP/1.1\r\n\r\n' },
+  { why: 'HTTP/1.2', kind: 'request', wire: 'GET / HTTP/1.2\r\n\r\n' },
+  { why: 'a lower-case version', kind: 'request', wire: 'GET / http/1.1\r\n\r\n' },
+  { why: 'a three-digit version', kind: 'request', wire: 'GET / HTTP/1.10\r\n\r\n' },
+  { why: 'SP after the version', kind: 'request', wire: 'GET / HTTP/1.1 \r\n\r\n' },
+  { why: 'a bare LF after the version', kind: 'request', wire: 'GET / HTTP/1.1\nA: 1\n\n' },
+  { why: 'a CR then not LF after the version', kind: 'request', wire: 'GET / HTTP/1.1\rA: 1\r\n\r\n' },
+  { why: 'a status line', kind: 'response', wire: `${SL}A: 1\r\n\r\n` },
+  { why: 'HTTP/2 in a status line', kind: 'response', wire: 'HTTP/2 200 OK\r\n\r\n' },
+  { why: 'a status line given to a request decoder', kind: 'request', wire: `${SL}\r\n` },
 ];
 
 describe('one-byte chunks', () => {
@@ -95,6 +108,24 @@ describe('one-byte chunks', () => {
       }
     });
   }
+
+  it('receive() alone never changes state (the byte path included): next() does', () => {
+    for (const h of HEADS) {
+      const d = new HeadDecoder(h.kind, h.options);
+      try {
+        for (const c of oneByOne(bytes(h.wire))) {
+          const before = d.state;
+          d.receive(c);
+          expect({ why: h.why, state: d.state }).toEqual({ why: h.why, state: before });
+          let ev = d.next();
+          while (ev !== NEED_DATA && ev.type !== 'done') ev = d.next();
+          if (ev !== NEED_DATA) break;
+        }
+      } catch (e) {
+        if (!(e instanceof HttpError)) throw e;
+      }
+    }
+  });
 
   it('an error comes at the byte that causes it, not later', () => {
     const wire = `${RL}X: \t\x00`;
