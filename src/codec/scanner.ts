@@ -377,6 +377,7 @@ export class Scanner {
    * error included: this only ever accepts).
    */
   oneByte(inp: Input, i: number, c: number): boolean {
+    // field-line = field-name ":" OWS field-value OWS, then CRLF (RFC 9112 §5, §2.2), as scan() reads it
     let state = this.state;
     switch (state) {
       case S_FIELD_START: {
