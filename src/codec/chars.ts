@@ -72,6 +72,9 @@ export function isOws(c: number): boolean {
   return c === SP || c === HTAB;
 }
 
+// The same set as isOws() as a table, for the scanner's pass-over tables.
+export const OWS_CHAR = byteTable('\t ');
+
 /** Trim OWS (SP / HTAB) from both ends. Not `String#trim`, which also eats 0xA0 (obs-text). */
 export function trimOws(s: string): string {
   let a = 0;

@@ -56,6 +56,37 @@ export class HeadMachine {
     this.limit = this.options.maxHead;
   }
 
+  /**
+   * receive() of a one-byte chunk (a peer sending a byte per packet), in a
+   * function small enough to be inlined into HeadDecoder.receive(): the same
+   * work as receive() when the scanner has seen every byte here, no event
+   * waits and nothing is queued, without its setup. Returns false, with
+   * nothing done, in any other case (receive() takes the byte then).
+   */
+  receiveByte(bytes: Uint8Array): boolean {
+    const inp = this.input;
+    const end = inp.end;
+    const rec = this.records;
+    const c = bytes[0]!;
+    if (inp.eof || inp.at !== end || rec.at !== rec.n || !inp.appendByte(c)) return false;
+    // Passed over when it only continues the paused token, as in receive(), or
+    // taken by the scanner's oneByte() when it only moves a field line on.
+    if (inp.base + end < this.limit) {
+      const sc = this.scanner;
+      if (sc.run[c]) {
+        inp.at = end + 1;
+        this.idle = true;
+        return true;
+      }
+      if (sc.oneByte(inp, end, c)) {
+        this.idle = rec.n === 0; // else it completed a line: next() delivers its event
+        return true;
+      }
+    }
+    this.idle = false;
+    return true;
+  }
+
   receive(bytes: Uint8Array): void {
     const inp = this.input;
     if (inp.eof) throw new HttpError('EINVAL', 'receive() after end(): the peer already closed', { rule: 'eof' });
@@ -278,6 +309,7 @@ export class HeadDecoder<K extends HeadKind = HeadKind> {
    * not change it until the head that holds it is done.
    */
   receive(bytes: Uint8Array): void {
+    if (bytes instanceof Uint8Array && bytes.length === 1 && this.#m.receiveByte(bytes)) return;
     this.#m.receive(bytes);
   }
 
@@ -300,7 +332,11 @@ export class HeadDecoder<K extends HeadKind = HeadKind> {
    * before a head began. After `done` it returns `NEED_DATA` until `reset()`.
    */
   next(): HeadEventOf<K> | NeedData {
-    return this.#m.next() as HeadEventOf<K> | NeedData;
+    // The idle test here too, small enough to be inlined into a caller that also
+    // feeds large chunks (HeadMachine.next() is then often left out of line).
+    const m = this.#m;
+    if (m.idle) return NEED_DATA;
+    return m.next() as HeadEventOf<K> | NeedData;
   }
 
   /**

@@ -139,6 +139,17 @@ export class Input {
     return true;
   }
 
+  /** append() of one byte `c`, for a peer sending a byte per packet: no array to copy from. */
+  appendByte(c: number): boolean {
+    const end = this.end;
+    const u8 = this.u8;
+    if (end + 1 >= u8.length || !this.queue.empty) return false;
+    u8[end] = c;
+    this.end = end + 1;
+    if (this.#src !== null) this.#src = null;
+    return true;
+  }
+
   /**
    * Copy the next queued bytes, at most `room` (> 0) of them, after u8[end),
    * keeping u8[pos, end). Returns false when nothing is queued.

@@ -12,6 +12,7 @@ import {
   CR,
   HTAB,
   LF,
+  OWS_CHAR,
   REASON_CHAR,
   SP,
   SP_VCHAR,
@@ -68,6 +69,7 @@ const RUNS: Uint8Array[] = new Array<Uint8Array>(S_FAILED + 1).fill(new Uint8Arr
 RUNS[S_METHOD] = TCHAR;
 RUNS[S_TARGET] = TARGET_CHAR;
 RUNS[S_NAME] = TCHAR;
+RUNS[S_VALUE_OWS] = OWS_CHAR;
 RUNS[S_VALUE] = SP_VCHAR;
 RUNS[S_REASON] = SP_VCHAR;
 
@@ -372,6 +374,63 @@ export class Scanner {
       state = this.state;
       if (state === S_DONE) return this.#pause(inp, i, S_DONE);
     }
+  }
+
+  /**
+   * A peer sending one byte per packet: the byte `c` at u8[i] (i === inp.at,
+   * the last byte in, below the head limit), when it is not in `run` but only
+   * moves a plain field line on to its next token: the first byte of a name,
+   * the colon after it, the first byte of a value, the CR after it, the LF
+   * (which completes the line: a record for next() to deliver). Takes it
+   * exactly as scan() would (registers, state, `run`) and returns true; returns
+   * false, with nothing done, for anything else, which scan() then takes (every
+   * error included: this only ever accepts).
+   */
+  oneByte(inp: Input, i: number, c: number): boolean {
+    // field-line = field-name ":" OWS field-value OWS, then CRLF (RFC 9112 §5, §2.2), as scan() reads it
+    let state = this.state;
+    switch (state) {
+      case S_FIELD_START: {
+        // A new field (scan()'s S_FIELD_START): not where the field before may still fold, or the field limit is reached.
+        if (!TCHAR[c] || (this.holding && this.options.foldReplace) || this.fields === this.options.maxFields) return false;
+        this.holding = false;
+        this.fields++;
+        this.#fold = false;
+        this.#tokenStart = inp.base + i;
+        state = S_NAME;
+        break;
+      }
+      case S_NAME:
+        if (c !== COLON) return false;
+        this.#tokenEnd = inp.base + i;
+        state = S_VALUE_OWS;
+        break;
+      case S_VALUE_OWS:
+        // SP_VCHAR minus OWS (`run` here): VCHAR, the value's first byte. (Not obs-text: it sets #hi.)
+        if (!SP_VCHAR[c]) return false;
+        this.#textStart = inp.base + i;
+        state = S_VALUE;
+        break;
+      case S_VALUE:
+        // The line end with its LF still to come: scan() pauses the same way.
+        if (c !== CR) return false;
+        this.#ending = this.#fold ? L_FOLD : L_FIELD;
+        state = S_LF;
+        break;
+      case S_LF:
+        // The LF after a field line's CR (at u8[i - 1]): the line is complete, as
+        // scan()'s line-end rule completes it; its record waits for next().
+        if (c !== LF || (this.#ending !== L_FIELD && this.#ending !== L_FOLD)) return false;
+        this.#complete(inp, this.#ending, i - 1, i + 1);
+        state = this.state;
+        break;
+      default:
+        return false;
+    }
+    inp.at = i + 1;
+    this.state = state;
+    this.run = RUNS[state]!;
+    return true;
   }
 
   /**

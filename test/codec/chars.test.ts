@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   FIELD_VALUE_CHAR,
+  OWS_CHAR,
   REASON_CHAR,
   SP_VCHAR,
   TARGET_CHAR,
@@ -45,6 +46,7 @@ describe('byte tables', () => {
 
   it('OWS, DIGIT, versions, status codes, hex', () => {
     expect(ALL.filter(isOws)).toEqual([0x09, 0x20]);
+    expect(members(OWS_CHAR)).toEqual(ALL.filter(isOws)); // the same rule as a table
     expect(ALL.filter(isDigit)).toEqual(range(0x30, 0x39));
     expect(trimOws(' \t a\xa0b \t')).toBe('a\xa0b');
     expect(trimOws('\xa0')).toBe('\xa0'); // obs-text is not whitespace
