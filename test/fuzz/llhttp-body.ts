@@ -51,7 +51,9 @@ export function llhttpChunked(body: Uint8Array): LlhttpBodyOutcome {
   let complete = false;
   let trailerPairs: string[] = [];
   p[HTTPParser.kOnHeaders] = (headers: string[]): void => {
-    if (headersDone) trailerPairs = trailerPairs.concat(headers);
+    // Only fields between the head and the body's end are trailers: llhttp goes on
+    // into a pipelined message after it, in the same execute().
+    if (headersDone && !complete) trailerPairs = trailerPairs.concat(headers);
   };
   p[HTTPParser.kOnHeadersComplete] = (): number => {
     headersDone = true;
