@@ -67,6 +67,11 @@ export const REASON_CHAR = FIELD_VALUE_CHAR;
 // at a time. HTAB and obs-text are values too, but rarer: they take the slow path.
 export const SP_VCHAR = byteTable(' ', VCHAR);
 
+// The common bytes of a token (a method, a field name): ALPHA / DIGIT / "-", the
+// class outsideTokenWord() passes four at a time. The other tchar symbols are
+// tokens too, but rarer: tokenEnd() takes them one by one with TCHAR.
+export const TOKEN_WORD_CHAR = byteTable('-', DIGIT_RANGE, ALPHA_UPPER, ALPHA_LOWER);
+
 /** RFC 9110 §5.6.3: OWS = *( SP / HTAB ). `c` is one of those. */
 export function isOws(c: number): boolean {
   return c === SP || c === HTAB;
@@ -155,10 +160,12 @@ export function classSource(table: Uint8Array): string {
 // memory). Each predicate is non-zero exactly when some lane holds a byte
 // outside its range. Borrows and carries only start in a lane that is itself
 // outside the range, so they never flag a word of good bytes, and the lowest
-// flagged lane is the first bad byte. The scanner passes whole words while the
-// predicate is zero, then finishes byte by byte with the table, which decides
-// (HTAB and obs-text are legal in a value but stop the word loop).
-// test/codec/chars.test.ts checks both against the byte tables, lane by lane.
+// flagged lane is the first bad byte: where a run ends, found without a byte
+// loop. (HTAB and obs-text are legal in a value but end the run: the scanner
+// takes them one by one.) test/codec/chars.test.ts checks the predicates
+// against the byte tables, lane by lane. On a big-endian platform the runs go
+// byte by byte through the tables.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Non-zero when a lane of `w` is outside SP / VCHAR (SP_VCHAR, 0x20–0x7E): a CTL, DEL or obs-text. */
 export function outsideSpVchar(w: number): number {
@@ -181,35 +188,88 @@ export function outsideVchar(w: number): number {
 }
 
 /**
- * The end of a run of VCHAR (%x21-7E) from `i`: byte by byte to a word
- * boundary, then four bytes at a time, then byte by byte. The request-target's class.
+ * Non-zero when a lane of `w` is outside ALPHA / DIGIT / "-" (TOKEN_WORD_CHAR).
+ * Every sum below is on lanes whose top bit was cleared first, so nothing
+ * carries from one lane into the next: each lane is judged on its own bytes.
+ */
+export function outsideTokenWord(w: number): number {
+  const t = w & 0x7f7f7f7f; // the low 7 bits of each lane; a lane of 0x80 or more fails at the end
+  const l = t | 0x20202020; // ALPHA folded to lower case (the other lanes change too, but stay out of a-z)
+  const alpha = (l + 0x1f1f1f1f) & ~(l + 0x05050505); // top bit: 0x61 <= l <= 0x7a
+  const digit = (t + 0x50505050) & ~(t + 0x46464646); // top bit: 0x30 <= t <= 0x39
+  const dash = ~((t ^ 0x2d2d2d2d) + 0x7f7f7f7f); //     top bit: t is 0x2d
+  return ((alpha | digit | dash) & ~w & 0x80808080) ^ 0x80808080;
+}
+
+/** The index (0-3) of the lowest lane flagged by a non-zero predicate result: the first in memory. */
+function lowestLane(flags: number): number {
+  return (Math.clz32(flags & -flags) ^ 31) >> 3;
+}
+
+/**
+ * The end of a run of tchar from `i` (a method or a field name): four bytes
+ * at a time while every lane is ALPHA / DIGIT / "-" (the lanes of the first
+ * word before `i` do not count), then the TCHAR table byte by byte from the
+ * first lane that is not, which decides (the other tchar symbols are tokens
+ * too, only rarer).
+ */
+export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  const words = LITTLE_ENDIAN ? i32.length : 0;
+  let k = i >> 2;
+  if (k < words) {
+    let m = outsideTokenWord(i32[k]!) & (-1 << ((i & 3) << 3));
+    while (m === 0 && ++k < words) m = outsideTokenWord(i32[k]!);
+    i = m === 0 ? k << 2 : (k << 2) + lowestLane(m);
+  }
+  const tchar = TCHAR; // a local: imported tables are loaded at each use
+  while (tchar[u8[i]!]) i++;
+  return i;
+}
+
+/**
+ * The first word of a run from `i`, its lanes before `i` replaced by `fill` (a
+ * byte of the run's class in every lane): those bytes are not part of the run,
+ * and a bad one could otherwise borrow into the lanes that are.
+ */
+function firstWord(i32: Int32Array, i: number, fill: number): number {
+  const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
+  return (i32[i >> 2]! & ~before) | (fill & before);
+}
+
+/**
+ * The end of a run of VCHAR (%x21-7E) from `i`, four bytes at a time; the
+ * first flagged lane is the end. The request-target's class. Past the last
+ * whole word (a caller's storage need not end on one) the table decides.
  */
 export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  const vchar = TARGET_CHAR; // a local: imported tables are loaded at each use
-  while ((i & 3) !== 0 && vchar[u8[i]!]) i++;
-  if ((i & 3) !== 0) return i;
+  const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
-  while (k < i32.length && outsideVchar(i32[k]!) === 0) k++;
-  i = k << 2;
+  if (k < words) {
+    let m = outsideVchar(firstWord(i32, i, 0x21212121));
+    while (m === 0 && ++k < words) m = outsideVchar(i32[k]!);
+    if (m !== 0) return (k << 2) + lowestLane(m);
+    i = k << 2;
+  }
+  const vchar = TARGET_CHAR; // a local: imported tables are loaded at each use
   while (vchar[u8[i]!]) i++;
   return i;
 }
 
 /**
- * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`: byte by byte to
- * a word boundary, then four bytes at a time, then byte by byte. The common
- * bytes of a value or a reason; HTAB and obs-text stop it.
+ * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`, four bytes at
+ * a time; the first flagged lane is the end. The common bytes of a value or a
+ * reason; HTAB and obs-text stop it. Past the last whole word the table decides.
  */
 export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  const spVchar = SP_VCHAR; // a local: imported tables are loaded at each use
-  while ((i & 3) !== 0 && spVchar[u8[i]!]) i++;
-  if ((i & 3) !== 0) return i;
-  // Two words per step while both are plain, then one (the last word may be the only one left).
+  const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
-  const last = i32.length - 1;
-  while (k < last && (outsideSpVchar(i32[k]!) | outsideSpVchar(i32[k + 1]!)) === 0) k += 2;
-  if (k <= last && outsideSpVchar(i32[k]!) === 0) k++;
-  i = k << 2;
+  if (k < words) {
+    let m = outsideSpVchar(firstWord(i32, i, 0x20202020));
+    while (m === 0 && ++k < words) m = outsideSpVchar(i32[k]!);
+    if (m !== 0) return (k << 2) + lowestLane(m);
+    i = k << 2;
+  }
+  const spVchar = SP_VCHAR; // a local: imported tables are loaded at each use
   while (spVchar[u8[i]!]) i++;
   return i;
 }
