@@ -217,8 +217,10 @@ export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
-    let m = outsideTokenWord(i32[k]!) & (-1 << ((i & 3) << 3));
-    while (m === 0 && ++k < words) m = outsideTokenWord(i32[k]!);
+    // One call site for the predicate, so that it is inlined once where this is.
+    let mask = -1 << ((i & 3) << 3); // the lanes before i do not count
+    let m = 0;
+    while ((m = outsideTokenWord(i32[k]!) & mask) === 0 && ++k < words) mask = -1;
     i = m === 0 ? k << 2 : (k << 2) + lowestLane(m);
   }
   const tchar = TCHAR; // a local: imported tables are loaded at each use
@@ -226,15 +228,10 @@ export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
   return i;
 }
 
-/**
- * The first word of a run from `i`, its lanes before `i` replaced by `fill` (a
- * byte of the run's class in every lane): those bytes are not part of the run,
- * and a bad one could otherwise borrow into the lanes that are.
- */
-function firstWord(i32: Int32Array, i: number, fill: number): number {
-  const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
-  return (i32[i >> 2]! & ~before) | (fill & before);
-}
+// In vcharEnd and spVcharEnd, the first word of the run has its lanes before
+// `i` replaced by a byte of the class: those bytes are not part of the run,
+// and a bad one could otherwise borrow into the lanes that are. (Written out
+// in each: a helper would be one more call for the compiler to inline.)
 
 /**
  * The end of a run of VCHAR (%x21-7E) from `i`, four bytes at a time; the
@@ -245,7 +242,8 @@ export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
-    let m = outsideVchar(firstWord(i32, i, 0x21212121));
+    const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
+    let m = outsideVchar((i32[k]! & ~before) | (0x21212121 & before));
     while (m === 0 && ++k < words) m = outsideVchar(i32[k]!);
     if (m !== 0) return (k << 2) + lowestLane(m);
     i = k << 2;
@@ -264,7 +262,8 @@ export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
-    let m = outsideSpVchar(firstWord(i32, i, 0x20202020));
+    const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
+    let m = outsideSpVchar((i32[k]! & ~before) | (0x20202020 & before));
     while (m === 0 && ++k < words) m = outsideSpVchar(i32[k]!);
     if (m !== 0) return (k << 2) + lowestLane(m);
     i = k << 2;
