@@ -222,6 +222,10 @@ export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
     let m = 0;
     while ((m = outsideTokenWord(i32[k]!) & mask) === 0 && ++k < words) mask = -1;
     i = m === 0 ? k << 2 : (k << 2) + lowestLane(m);
+    // The bytes that end almost every token (a field name's colon, a method's SP)
+    // are not tchar: no table look-up for them.
+    const c = u8[i];
+    if (c === COLON || c === SP) return i;
   }
   const tchar = TCHAR; // a local: imported tables are loaded at each use
   while (tchar[u8[i]!]) i++;
