@@ -167,24 +167,28 @@ export function classSource(table: Uint8Array): string {
 // byte by byte through the tables.
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Non-zero when a lane of `w` is outside SP / VCHAR (SP_VCHAR, 0x20–0x7E): a CTL, DEL or obs-text. */
-export function outsideSpVchar(w: number): number {
+/**
+ * Non-zero when a lane of `w` is outside lo-0x7E, `lows` being lo (> 0) in
+ * every lane: below lo, DEL or 0x80 and up. The class of a value (lo = SP) and
+ * of a request-target (lo = 0x21).
+ */
+function outsidePrintable(w: number, lows: number): number {
   return (
-    ((w - 0x20202020) | // a lane below 0x20 (CTLs: NUL, HTAB, LF, CR, ...) borrows into its top bit
+    ((w - lows) | //        a lane below lo (CTLs: NUL, HTAB, LF, CR, ..., and SP when lo is 0x21) borrows into its top bit
       (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
       w) & //              a lane of 0x80 or more (obs-text) has its top bit set already
     0x80808080 //          the top bit of each lane
   );
 }
 
+/** Non-zero when a lane of `w` is outside SP / VCHAR (SP_VCHAR, 0x20–0x7E): a CTL, DEL or obs-text. */
+export function outsideSpVchar(w: number): number {
+  return outsidePrintable(w, 0x20202020);
+}
+
 /** Non-zero when a lane of `w` is outside VCHAR (TARGET_CHAR, 0x21–0x7E): SP, a CTL, DEL or obs-text. */
 export function outsideVchar(w: number): number {
-  return (
-    ((w - 0x21212121) | // a lane below 0x21 (SP and CTLs) borrows into its top bit
-      (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
-      w) & //              a lane of 0x80 or more has its top bit set already
-    0x80808080 //          the top bit of each lane
-  );
+  return outsidePrintable(w, 0x21212121);
 }
 
 /**
@@ -232,49 +236,39 @@ export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
   return i;
 }
 
-// In vcharEnd and spVcharEnd, the first word of the run has its lanes before
-// `i` replaced by a byte of the class: those bytes are not part of the run,
-// and a bad one could otherwise borrow into the lanes that are. (Written out
-// in each: a helper would be one more call for the compiler to inline.)
-
 /**
- * The end of a run of VCHAR (%x21-7E) from `i`, four bytes at a time; the
- * first flagged lane is the end. The request-target's class. Past the last
- * whole word (a caller's storage need not end on one) the table decides.
+ * The end of a run of lo-0x7E from `i` (`lows`: lo in every lane, as for
+ * outsidePrintable), four bytes at a time; the first flagged lane is the end.
+ * The first word has its lanes before `i` replaced by lo: those bytes are not
+ * part of the run, and a bad one could otherwise borrow into the lanes that
+ * are. Past the last whole word (a caller's storage need not end on one) the
+ * run's table decides.
  */
-export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+function printableEnd(u8: Uint8Array, i32: Int32Array, i: number, lows: number, table: Uint8Array): number {
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
     const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
-    let m = outsideVchar((i32[k]! & ~before) | (0x21212121 & before));
-    while (m === 0 && ++k < words) m = outsideVchar(i32[k]!);
+    let m = outsidePrintable((i32[k]! & ~before) | (lows & before), lows);
+    while (m === 0 && ++k < words) m = outsidePrintable(i32[k]!, lows);
     if (m !== 0) return (k << 2) + lowestLane(m);
     i = k << 2;
   }
-  const vchar = TARGET_CHAR; // a local: imported tables are loaded at each use
-  while (vchar[u8[i]!]) i++;
+  while (table[u8[i]!]) i++;
   return i;
 }
 
+/** The end of a run of VCHAR (%x21-7E) from `i`: the request-target's class. */
+export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  return printableEnd(u8, i32, i, 0x21212121, TARGET_CHAR);
+}
+
 /**
- * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`, four bytes at
- * a time; the first flagged lane is the end. The common bytes of a value or a
- * reason; HTAB and obs-text stop it. Past the last whole word the table decides.
+ * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`: the common
+ * bytes of a value or a reason; HTAB and obs-text stop it.
  */
 export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  const words = LITTLE_ENDIAN ? i32.length : 0;
-  let k = i >> 2;
-  if (k < words) {
-    const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
-    let m = outsideSpVchar((i32[k]! & ~before) | (0x20202020 & before));
-    while (m === 0 && ++k < words) m = outsideSpVchar(i32[k]!);
-    if (m !== 0) return (k << 2) + lowestLane(m);
-    i = k << 2;
-  }
-  const spVchar = SP_VCHAR; // a local: imported tables are loaded at each use
-  while (spVchar[u8[i]!]) i++;
-  return i;
+  return printableEnd(u8, i32, i, 0x20202020, SP_VCHAR);
 }
 
 // RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and
