@@ -67,6 +67,11 @@ export const REASON_CHAR = FIELD_VALUE_CHAR;
 // at a time. HTAB and obs-text are values too, but rarer: they take the slow path.
 export const SP_VCHAR = byteTable(' ', VCHAR);
 
+// The common bytes of a token (a method, a field name): ALPHA / DIGIT / "-", the
+// class outsideTokenWord() passes four at a time. The other tchar symbols are
+// tokens too, but rarer: tokenEnd() takes them one by one with TCHAR.
+export const TOKEN_WORD_CHAR = byteTable('-', DIGIT_RANGE, ALPHA_UPPER, ALPHA_LOWER);
+
 /** RFC 9110 §5.6.3: OWS = *( SP / HTAB ). `c` is one of those. */
 export function isOws(c: number): boolean {
   return c === SP || c === HTAB;
@@ -158,63 +163,115 @@ export function classSource(table: Uint8Array): string {
 // memory). Each predicate is non-zero exactly when some lane holds a byte
 // outside its range. Borrows and carries only start in a lane that is itself
 // outside the range, so they never flag a word of good bytes, and the lowest
-// flagged lane is the first bad byte. The scanner passes whole words while the
-// predicate is zero, then finishes byte by byte with the table, which decides
-// (HTAB and obs-text are legal in a value but stop the word loop).
-// test/codec/chars.test.ts checks both against the byte tables, lane by lane.
+// flagged lane is the first bad byte: where a run ends, found without a byte
+// loop. (HTAB and obs-text are legal in a value but end the run: the scanner
+// takes them one by one.) test/codec/chars.test.ts checks the predicates
+// against the byte tables, lane by lane. On a big-endian platform the runs go
+// byte by byte through the tables.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Non-zero when a lane of `w` is outside SP / VCHAR (SP_VCHAR, 0x20–0x7E): a CTL, DEL or obs-text. */
-export function outsideSpVchar(w: number): number {
+/**
+ * Non-zero when a lane of `w` is outside lo-0x7E, `lows` being lo (> 0) in
+ * every lane: below lo, DEL or 0x80 and up. The class of a value (lo = SP) and
+ * of a request-target (lo = 0x21).
+ */
+function outsidePrintable(w: number, lows: number): number {
   return (
-    ((w - 0x20202020) | // a lane below 0x20 (CTLs: NUL, HTAB, LF, CR, ...) borrows into its top bit
+    ((w - lows) | //        a lane below lo (CTLs: NUL, HTAB, LF, CR, ..., and SP when lo is 0x21) borrows into its top bit
       (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
       w) & //              a lane of 0x80 or more (obs-text) has its top bit set already
     0x80808080 //          the top bit of each lane
   );
 }
 
+/** Non-zero when a lane of `w` is outside SP / VCHAR (SP_VCHAR, 0x20–0x7E): a CTL, DEL or obs-text. */
+export function outsideSpVchar(w: number): number {
+  return outsidePrintable(w, 0x20202020);
+}
+
 /** Non-zero when a lane of `w` is outside VCHAR (TARGET_CHAR, 0x21–0x7E): SP, a CTL, DEL or obs-text. */
 export function outsideVchar(w: number): number {
-  return (
-    ((w - 0x21212121) | // a lane below 0x21 (SP and CTLs) borrows into its top bit
-      (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
-      w) & //              a lane of 0x80 or more has its top bit set already
-    0x80808080 //          the top bit of each lane
-  );
+  return outsidePrintable(w, 0x21212121);
 }
 
 /**
- * The end of a run of VCHAR (%x21-7E) from `i`: byte by byte to a word
- * boundary, then four bytes at a time, then byte by byte. The request-target's class.
+ * Non-zero when a lane of `w` is outside ALPHA / DIGIT / "-" (TOKEN_WORD_CHAR).
+ * Every sum below is on lanes whose top bit was cleared first, so nothing
+ * carries from one lane into the next: each lane is judged on its own bytes.
  */
-export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  const vchar = TARGET_CHAR; // a local: imported tables are loaded at each use
-  while ((i & 3) !== 0 && vchar[u8[i]!]) i++;
-  if ((i & 3) !== 0) return i;
+export function outsideTokenWord(w: number): number {
+  const t = w & 0x7f7f7f7f; // the low 7 bits of each lane; a lane of 0x80 or more fails at the end
+  const l = t | 0x20202020; // ALPHA folded to lower case (the other lanes change too, but stay out of a-z)
+  const alpha = (l + 0x1f1f1f1f) & ~(l + 0x05050505); // top bit: 0x61 <= l <= 0x7a
+  const digit = (t + 0x50505050) & ~(t + 0x46464646); // top bit: 0x30 <= t <= 0x39
+  const dash = ~((t ^ 0x2d2d2d2d) + 0x7f7f7f7f); //     top bit: t is 0x2d
+  return ((alpha | digit | dash) & ~w & 0x80808080) ^ 0x80808080;
+}
+
+/** The index (0-3) of the lowest lane flagged by a non-zero predicate result: the first in memory. */
+function lowestLane(flags: number): number {
+  return (Math.clz32(flags & -flags) ^ 31) >> 3;
+}
+
+/**
+ * The end of a run of tchar from `i` (a method or a field name): four bytes
+ * at a time while every lane is ALPHA / DIGIT / "-" (the lanes of the first
+ * word before `i` do not count), then the TCHAR table byte by byte from the
+ * first lane that is not, which decides (the other tchar symbols are tokens
+ * too, only rarer).
+ */
+export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
-  while (k < i32.length && outsideVchar(i32[k]!) === 0) k++;
-  i = k << 2;
-  while (vchar[u8[i]!]) i++;
+  if (k < words) {
+    // One call site for the predicate, so that it is inlined once where this is.
+    let mask = -1 << ((i & 3) << 3); // the lanes before i do not count
+    let m = 0;
+    while ((m = outsideTokenWord(i32[k]!) & mask) === 0 && ++k < words) mask = -1;
+    i = m === 0 ? k << 2 : (k << 2) + lowestLane(m);
+    // The bytes that end almost every token (a field name's colon, a method's SP)
+    // are not tchar: no table look-up for them.
+    const c = u8[i];
+    if (c === COLON || c === SP) return i;
+  }
+  const tchar = TCHAR; // a local: imported tables are loaded at each use
+  while (tchar[u8[i]!]) i++;
   return i;
 }
 
 /**
- * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`: byte by byte to
- * a word boundary, then four bytes at a time, then byte by byte. The common
+ * The end of a run of lo-0x7E from `i` (`lows`: lo in every lane, as for
+ * outsidePrintable), four bytes at a time; the first flagged lane is the end.
+ * The first word has its lanes before `i` replaced by lo: those bytes are not
+ * part of the run, and a bad one could otherwise borrow into the lanes that
+ * are. Past the last whole word (a caller's storage need not end on one) the
+ * run's table decides.
+ */
+function printableEnd(u8: Uint8Array, i32: Int32Array, i: number, lows: number, table: Uint8Array): number {
+  const words = LITTLE_ENDIAN ? i32.length : 0;
+  let k = i >> 2;
+  if (k < words) {
+    const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
+    let m = outsidePrintable((i32[k]! & ~before) | (lows & before), lows);
+    while (m === 0 && ++k < words) m = outsidePrintable(i32[k]!, lows);
+    if (m !== 0) return (k << 2) + lowestLane(m);
+    i = k << 2;
+  }
+  while (table[u8[i]!]) i++;
+  return i;
+}
+
+/** The end of a run of VCHAR (%x21-7E) from `i`: the request-target's class. */
+export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+  return printableEnd(u8, i32, i, 0x21212121, TARGET_CHAR);
+}
+
+/**
+ * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`: the common
  * bytes of a value or a reason; HTAB and obs-text stop it.
  */
 export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  const spVchar = SP_VCHAR; // a local: imported tables are loaded at each use
-  while ((i & 3) !== 0 && spVchar[u8[i]!]) i++;
-  if ((i & 3) !== 0) return i;
-  // Two words per step while both are plain, then one (the last word may be the only one left).
-  let k = i >> 2;
-  const last = i32.length - 1;
-  while (k < last && (outsideSpVchar(i32[k]!) | outsideSpVchar(i32[k + 1]!)) === 0) k += 2;
-  if (k <= last && outsideSpVchar(i32[k]!) === 0) k++;
-  i = k << 2;
-  while (spVchar[u8[i]!]) i++;
-  return i;
+  return printableEnd(u8, i32, i, 0x20202020, SP_VCHAR);
 }
 
 // RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and

@@ -26,6 +26,7 @@ import {
   isOws,
   minorVersion,
   spVcharEnd,
+  tokenEnd,
   versionMatch,
   vcharEnd,
 } from './chars.ts';
@@ -68,8 +69,7 @@ export function startLine(sc: LineState, inp: Input, i: number, fieldState: numb
   let minor = 0;
   if (sc.request) {
     // request-line = method SP request-target SP HTTP-version
-    const tchar = TCHAR; // a local: see Scanner.scan()
-    while (tchar[u8[j]!]) j++;
+    j = tokenEnd(u8, inp.i32, j);
     if (j === i || u8[j] !== SP) return i;
     a = base + i;
     b = base + j;
@@ -155,8 +155,8 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     }
     if (room === 0) break;
     // field-line = field-name ":" OWS field-value OWS
-    while (tchar[(c = u8[j]!)]) j++;
-    if (c !== COLON) break;
+    j = tokenEnd(u8, i32, j);
+    if (u8[j] !== COLON) break;
     const nameEnd = j++;
     while (isOws(u8[j]!)) j++;
     const valueStart = j;

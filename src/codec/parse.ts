@@ -37,7 +37,6 @@ export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOp
   const m = oneShotMachine(kind, options);
   m.load(bytes);
   try {
-    const events: HeadEvent[] = [];
     if (m.input.queue.empty) {
       // The whole input sits in the work area (the common case): scan to the end
       // of the head first, then make every event from the records in one go.
@@ -46,6 +45,7 @@ export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOp
       m.records.decode(m.input.u8, m.input.base);
       const all = m.records.allEvents();
       if (all !== null) return all;
+      const events: HeadEvent[] = [];
       for (;;) {
         const ev = m.records.event();
         if (ev === null) continue;
@@ -53,6 +53,7 @@ export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOp
         if (ev.type === 'done') return events;
       }
     }
+    const events: HeadEvent[] = [];
     for (;;) {
       const ev = m.next();
       if (ev === NEED_DATA) return null;

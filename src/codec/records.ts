@@ -227,34 +227,30 @@ export class Records {
   /** The head's records as scanHead's spans (the layout is in spans.ts). */
   spans(out: Int32Array): void {
     const r = this.buf;
-    let fields = 0;
+    const n = this.n;
     let at = SPAN_HEADER;
-    for (let j = 0; j < this.n; j += REC) {
-      switch (r[j]) {
-        case R_REQUEST:
-        case R_STATUS:
-          out[1] = r[j + 5]!;
-          out[2] = r[j + 1]!;
-          out[3] = r[j + 2]!;
-          out[4] = r[j + 3]!;
-          out[5] = r[j + 4]!;
-          break;
-        case R_FIELD:
-          out[at] = r[j + 1]!;
-          out[at + 1] = r[j + 2]!;
-          out[at + 2] = r[j + 3]!;
-          out[at + 3] = r[j + 4]!;
-          at += SPAN_FIELD;
-          fields++;
-          break;
-        case R_FOLD:
-          // Not one contiguous span: mark the value folded (end complemented, so
-          // negative) with its raw bytes running to the end of this continuation.
-          out[at - 1] = ~r[j + 5]!;
-          break;
+    for (let j = 0; j < n; j += REC) {
+      const type = r[j];
+      if (type === R_FIELD) {
+        // The common record first: its ints 1-4 are the field's span.
+        out[at] = r[j + 1]!;
+        out[at + 1] = r[j + 2]!;
+        out[at + 2] = r[j + 3]!;
+        out[at + 3] = r[j + 4]!;
+        at += SPAN_FIELD;
+      } else if (type === R_FOLD) {
+        // Not one contiguous span: mark the value folded (end complemented, so
+        // negative) with its raw bytes running to the end of this continuation.
+        out[at - 1] = ~r[j + 5]!;
+      } else if (type === R_REQUEST || type === R_STATUS) {
+        out[1] = r[j + 5]!;
+        out[2] = r[j + 1]!;
+        out[3] = r[j + 2]!;
+        out[4] = r[j + 3]!;
+        out[5] = r[j + 4]!;
       }
     }
-    out[0] = fields;
+    out[0] = (at - SPAN_HEADER) / SPAN_FIELD;
   }
 
   /** Double the room for records; returns the new buffer. */

@@ -8,6 +8,7 @@ import {
   SP_VCHAR,
   TARGET_CHAR,
   TCHAR,
+  TOKEN_WORD_CHAR,
   hexByte,
   isDigit,
   isHttpVersion,
@@ -15,7 +16,11 @@ import {
   isStatusCode,
   minorVersion,
   outsideSpVchar,
+  outsideTokenWord,
   outsideVchar,
+  spVcharEnd,
+  tokenEnd,
+  vcharEnd,
   trimOws,
   versionMatch,
 } from '../../src/codec/chars.ts';
@@ -38,6 +43,11 @@ describe('byte tables', () => {
   it('a field value (and a reason) holds HTAB, SP, VCHAR and obs-text: no NUL, CR, LF, other CTLs or DEL', () => {
     expect(members(FIELD_VALUE_CHAR)).toEqual([0x09, ...range(0x20, 0x7e), ...range(0x80, 0xff)]);
     expect(REASON_CHAR).toBe(FIELD_VALUE_CHAR);
+  });
+
+  it('TOKEN_WORD_CHAR is ALPHA, DIGIT and "-", the part of a token the word loop passes', () => {
+    expect(members(TOKEN_WORD_CHAR)).toEqual([0x2d, ...range(0x30, 0x39), ...range(0x41, 0x5a), ...range(0x61, 0x7a)]);
+    expect(members(TOKEN_WORD_CHAR).every((b) => TCHAR[b] === 1)).toBe(true);
   });
 
   it('SP_VCHAR is SP and VCHAR, the part of a value the word loop passes', () => {
@@ -77,6 +87,7 @@ const LITTLE_ENDIAN = word([1, 0, 0, 0]) === 1;
 const PREDICATES: Array<[string, (w: number) => number, Uint8Array, number[]]> = [
   ['outsideSpVchar', outsideSpVchar, SP_VCHAR, [0x20, 0x41, 0x7e, 0x30]],
   ['outsideVchar', outsideVchar, TARGET_CHAR, [0x21, 0x41, 0x7e, 0x2f]],
+  ['outsideTokenWord', outsideTokenWord, TOKEN_WORD_CHAR, [0x41, 0x7a, 0x2d, 0x39]],
 ];
 
 describe('word-at-a-time predicates, lane by lane against the tables', () => {
@@ -124,6 +135,46 @@ describe('word-at-a-time predicates, lane by lane against the tables', () => {
           expect({ first, b, lane: lowest >> 3 }).toEqual({ first, b, lane: first });
         }
       }
+    });
+  }
+});
+
+// The run ends against a byte loop over the table, for every start (every
+// alignment), every run length and every byte that can end a run, with any
+// bytes before the start (they must not count) and a work area that does not
+// end on a whole word (the last bytes then go through the table).
+const RUNS: Array<[string, (u8: Uint8Array, i32: Int32Array, i: number) => number, Uint8Array, number[]]> = [
+  ['tokenEnd', tokenEnd, TCHAR, [0x41, 0x7a, 0x2d, 0x39, 0x5f, 0x7e, 0x21]],
+  ['vcharEnd', vcharEnd, TARGET_CHAR, [0x21, 0x41, 0x7e, 0x2f, 0x3a]],
+  ['spVcharEnd', spVcharEnd, SP_VCHAR, [0x20, 0x41, 0x7e, 0x30, 0x22]],
+];
+
+describe('run ends, word at a time, against the tables', () => {
+  for (const [name, end, table, good] of RUNS) {
+    it(`${name}: every start, length and ending byte`, () => {
+      const enders = [0x00, 0x09, 0x0d, 0x0a, 0x20, 0x3a, 0x7f, 0x80, 0xe9, 0xff].filter((b) => !table[b]);
+      let bad = 0;
+      for (const size of [24, 26]) {
+        const buf = new ArrayBuffer(size);
+        const u8 = new Uint8Array(buf);
+        const i32 = new Int32Array(buf, 0, size >> 2);
+        for (let start = 0; start < size - 1; start++) {
+          for (let len = 0; start + len < size; len++) {
+            for (const ender of enders) {
+              for (const before of [0x0d, 0x09, 0x41, 0xff]) {
+                u8.fill(before, 0, start);
+                for (let k = 0; k < len; k++) u8[start + k] = good[(start + k) % good.length]!;
+                u8[start + len] = ender;
+                u8.fill(0x80, start + len + 1); // after the end: never looked at
+                let want = start;
+                while (want < size && table[u8[want]!]) want++;
+                if (end(u8, i32, start) !== want) bad++;
+              }
+            }
+          }
+        }
+      }
+      expect(bad).toBe(0);
     });
   }
 });

@@ -60,6 +60,41 @@ describe('fast paths', () => {
     }
   });
 
+  it('names and methods of every length and alignment, with tchar symbols, decode the same however they are split', () => {
+    // The word loop passes ALPHA / DIGIT / "-"; the other tchar symbols go through the table.
+    const SYMBOLS = "!#$%&'*+.^_`|~";
+    const rnd = prng(7);
+    for (let lead = 0; lead < 4; lead++) {
+      const method = `${'M'.repeat(lead + 1)}${SYMBOLS[lead]}x`;
+      const names: string[] = [];
+      for (let len = 1; len <= 24; len++) {
+        let name = '';
+        for (let k = 0; k < len; k++) name += rnd() < 0.85 ? 'aZ9-'[Math.floor(rnd() * 4)]! : SYMBOLS[Math.floor(rnd() * SYMBOLS.length)]!;
+        names.push(name);
+      }
+      const head = `${method} /${'p'.repeat(lead)} HTTP/1.1\r\n${names.map((n, i) => `${n}: v${i}\r\n`).join('')}\r\n`;
+      const want: HeadEvent[] = [
+        { type: 'request', method, target: `/${'p'.repeat(lead)}`, version: '1.1' },
+        ...names.map((name, i): HeadEvent => ({ type: 'field', name, value: `v${i}` })),
+        { type: 'done' },
+      ];
+      const b = bytes(head);
+      expect(parseHead('request', b)).toEqual(want);
+      for (const [how, chunks] of chunkings(b, 3)) expect(run('request', chunks).events, how).toEqual(want);
+    }
+  });
+
+  it('a byte that is not tchar anywhere in a name is rejected at its offset', () => {
+    for (const bad of ['\x00', '\t', ' ', '"', '(', '/', '@', '[', '{', '\x7f', '\x80', '\xff']) {
+      for (let at = 1; at < 14; at++) {
+        const name = `${'Ab-9'.repeat(4).slice(0, at)}${bad}rest`;
+        const head = `GET / HTTP/1.1\r\n${name}: v\r\n\r\n`;
+        const got = run('request', [bytes(head)]);
+        expect(got.error, `${JSON.stringify(bad)} at ${at}`).toMatchObject({ code: 'EPROTO', rule: 'field-name', offset: 16 + at });
+      }
+    }
+  });
+
   it('responses with folds keep their values under the fast paths', () => {
     const head = `HTTP/1.1 200 OK\r\nA: ${'x'.repeat(30)}\r\n  ${'y'.repeat(30)} \r\nB: ${'z'.repeat(30)}\t\r\n\r\n`;
     const want = [
