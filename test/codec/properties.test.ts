@@ -10,72 +10,19 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   type DecoderOptions,
-  HeadDecoder,
   HeadEncoder,
   type HeadEvent,
   type HeadKind,
-  HttpError,
   type HttpVersion,
-  NEED_DATA,
   parseHead,
 } from '../../src/index.ts';
 import { bytes, concat, latin1 } from '../support/bytes.ts';
+import { type FullOutcome, decodeAll as decode } from './chunking.ts';
 
 // ---------------------------------------------------------------------------
 // Helpers
 
-interface Outcome {
-  events: HeadEvent[];
-  error: { code: string; rule: string | undefined; offset: number | undefined; statusHint: number | undefined } | null;
-  /** rest() as a byte string when 'done' was reached, else null. */
-  rest: string | null;
-}
-
-/**
- * Run a decoder over `chunks`: receive each chunk, then read events until
- * NEED_DATA or 'done' (chunks after 'done' are still received: rest() must
- * return them). With `eof`, end() is called after the last chunk. With
- * `heads` > 1, reset() follows each 'done' but the last (pipelining). An
- * HttpError is captured (and must be sticky); any other exception propagates.
- */
-function decode(kind: HeadKind, chunks: Uint8Array[], options?: DecoderOptions, eof = false, heads = 1): Outcome {
-  const d = new HeadDecoder(kind, options);
-  const events: HeadEvent[] = [];
-  let seen = 0;
-  let done = false;
-  const drain = (): void => {
-    while (!done) {
-      const ev = d.next();
-      if (ev === NEED_DATA) return;
-      events.push(ev);
-      if (ev.type !== 'done') continue;
-      if (++seen === heads) done = true;
-      else d.reset(); // keep-alive: the next head starts right after this one
-    }
-  };
-  try {
-    for (const c of chunks) {
-      d.receive(c);
-      drain();
-    }
-    if (eof) {
-      d.end();
-      drain();
-    }
-    if (done && d.next() !== NEED_DATA) throw new Error('next() after done must be NEED_DATA until reset()');
-    return { events, error: null, rest: done ? latin1(d.rest()) : null };
-  } catch (e) {
-    if (!(e instanceof HttpError)) throw e;
-    let again: unknown = null;
-    try {
-      d.next();
-    } catch (e2) {
-      again = e2;
-    }
-    if (again !== e) throw new Error(`error not sticky: first ${e.message}, then ${String(again)}`);
-    return { events, error: { code: e.code, rule: e.rule, offset: e.offset, statusHint: e.statusHint }, rest: null };
-  }
-}
+type Outcome = FullOutcome;
 
 function byteByByte(b: Uint8Array): Uint8Array[] {
   return Array.from({ length: b.length }, (_, i) => b.subarray(i, i + 1));

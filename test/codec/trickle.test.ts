@@ -7,44 +7,13 @@
 // cases put every kind of byte after every token, at every limit.
 import { describe, expect, it } from 'vitest';
 import { type DecoderOptions, HeadDecoder, type HeadEvent, type HeadKind, HttpError, NEED_DATA } from '../../src/index.ts';
-import { bytes, latin1, run } from './chunking.ts';
-
-interface Full {
-  events: HeadEvent[];
-  /** The message is left out: its excerpt of the line shows the bytes received so far, which depends on the chunking. */
-  error: { code: string; rule: string | undefined; offset: number | undefined; hint: number | undefined } | null;
-  rest: string | null;
-}
+import { type FullOutcome, bytes, decodeAll, latin1, run } from './chunking.ts';
 
 /**
  * Feed `chunks`, reading events only after every `every`-th chunk (and after
- * the last): events may wait while bytes arrive. Stops reading at 'done';
- * later chunks are still received (rest() must return them).
+ * the last): events may wait while bytes arrive.
  */
-function feed(kind: HeadKind, chunks: Uint8Array[], options?: DecoderOptions, every = 1): Full {
-  const d = new HeadDecoder(kind, options);
-  const events: HeadEvent[] = [];
-  let done = false;
-  const drain = (): void => {
-    while (!done) {
-      const ev = d.next();
-      if (ev === NEED_DATA) return;
-      events.push(ev);
-      if (ev.type === 'done') done = true;
-    }
-  };
-  try {
-    chunks.forEach((c, k) => {
-      d.receive(c);
-      if ((k + 1) % every === 0) drain();
-    });
-    drain();
-    return { events, error: null, rest: done ? latin1(d.rest()) : null };
-  } catch (e) {
-    if (!(e instanceof HttpError)) throw e;
-    return { events, error: { code: e.code, rule: e.rule, offset: e.offset, hint: e.statusHint }, rest: null };
-  }
-}
+const feed = (kind: HeadKind, chunks: Uint8Array[], options?: DecoderOptions, every = 1): FullOutcome => decodeAll(kind, chunks, options, false, 1, every);
 
 const oneByOne = (b: Uint8Array): Uint8Array[] => Array.from(b, (_, i) => b.subarray(i, i + 1));
 
