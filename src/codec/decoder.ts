@@ -21,6 +21,9 @@ const SMALL_CHUNK = 64;
  */
 const PASS_MAX = 16;
 
+/** The trickle shortcut's table while it is off (never read then: no byte passes). */
+const NO_RUN = new Uint8Array(256);
+
 /**
  * The decoder's machinery, shared by HeadDecoder and the one-shot entry
  * points (parse.ts, spans.ts). Internal: not exported from the package.
@@ -57,29 +60,72 @@ export class HeadMachine {
   }
 
   /**
+   * The trickle shortcut of receiveByte(). While inp.end is below it, the byte
+   * before was passed over and nothing else has run since: the scanner has seen
+   * every byte, no event waits, nothing is queued, no EOF, `idle` is set, and
+   * the work area has room for the byte and its stop byte below the head limit.
+   * Then a byte needs none of those checks. -1 (off) whenever anything else
+   * runs: every other entry point calls #offTrickle().
+   */
+  #trickleEnd = -1;
+  /** The scanner's `run` table when #trickleEnd was set (it changes only when the scanner runs). */
+  #trickleRun: Uint8Array = NO_RUN;
+
+  /**
    * receive() of a one-byte chunk (a peer sending a byte per packet), in a
    * function small enough to be inlined into HeadDecoder.receive(): the same
-   * work as receive() when the scanner has seen every byte here, no event
-   * waits and nothing is queued, without its setup. Returns false, with
-   * nothing done, in any other case (receive() takes the byte then).
+   * work as receive(). Returns false, with nothing done, when receive() must
+   * take the byte.
    */
   receiveByte(bytes: Uint8Array): boolean {
     const inp = this.input;
     const end = inp.end;
-    const rec = this.records;
+    if (end >= this.#trickleEnd) return this.#receiveByte(bytes[0]!);
+    // The byte after one that was passed over (#trickleEnd says why no check is needed).
     const c = bytes[0]!;
+    inp.u8[end] = c;
+    inp.end = end + 1;
+    if (this.#trickleRun[c]) {
+      inp.at = end + 1;
+      return true;
+    }
+    this.#trickleEnd = -1;
+    return this.#takeByte(inp, end, c);
+  }
+
+  /**
+   * receiveByte() without the shortcut: when the scanner has seen every byte
+   * here, no event waits and nothing is queued, the byte is copied in and
+   * taken without a scan. Returns false, with nothing done, otherwise.
+   */
+  #receiveByte(c: number): boolean {
+    this.#offTrickle();
+    const inp = this.input;
+    const end = inp.end;
+    const rec = this.records;
     if (inp.eof || inp.at !== end || rec.at !== rec.n || !inp.appendByte(c)) return false;
-    // Passed over when it only continues the paused token, as in receive(), or
-    // taken by the scanner's oneByte() when it only moves a field line on.
+    return this.#takeByte(inp, end, c);
+  }
+
+  /**
+   * The byte `c` just copied to inp.u8[end], every byte before it scanned and no
+   * event waiting: passed over when it only continues the paused token, as in
+   * receive(), or taken by the scanner's oneByte() when it only moves a field
+   * line on; else left for next() to scan. Sets the trickle shortcut when the
+   * decoder is idle after it.
+   */
+  #takeByte(inp: Input, end: number, c: number): boolean {
     if (inp.base + end < this.limit) {
       const sc = this.scanner;
       if (sc.run[c]) {
         inp.at = end + 1;
-        this.idle = true;
+        this.#idleAfterByte();
         return true;
       }
       if (sc.oneByte(inp, end, c)) {
-        this.idle = rec.n === 0; // else it completed a line: next() delivers its event
+        // A completed line leaves a record: next() delivers its event.
+        if (this.records.n === 0) this.#idleAfterByte();
+        else this.idle = false;
         return true;
       }
     }
@@ -87,7 +133,23 @@ export class HeadMachine {
     return true;
   }
 
+  /** A byte was taken and nothing waits: next() has nothing to do, and the next byte may take the shortcut. */
+  #idleAfterByte(): void {
+    const inp = this.input;
+    this.idle = true;
+    const room = inp.u8.length - 1; // the stop byte's place
+    const lim = this.limit - inp.base;
+    this.#trickleEnd = room < lim ? room : lim;
+    this.#trickleRun = this.scanner.run;
+  }
+
+  /** Anything but receiveByte() is about to run: the trickle shortcut's premises may not hold after it. */
+  #offTrickle(): void {
+    this.#trickleEnd = -1;
+  }
+
   receive(bytes: Uint8Array): void {
+    this.#offTrickle();
     const inp = this.input;
     if (inp.eof) throw new HttpError('EINVAL', 'receive() after end(): the peer already closed', { rule: 'eof' });
     checkBytes(bytes);
@@ -122,6 +184,7 @@ export class HeadMachine {
   next(): HeadEvent | NeedData {
     // Nothing new since the last call (a trickling peer inside a token): no step to take.
     if (this.idle) return NEED_DATA;
+    this.#offTrickle();
     const rec = this.records;
     for (;;) {
       if (rec.at < rec.n) {
@@ -217,6 +280,7 @@ export class HeadMachine {
 
   /** Step until the head is complete (true), needs bytes that will not come (false) or fails (throws). */
   drive(): boolean {
+    this.#offTrickle();
     const sc = this.scanner;
     while (sc.state < S_DONE && this.step());
     if (sc.error !== null) throw sc.error;
@@ -224,6 +288,7 @@ export class HeadMachine {
   }
 
   reset(): void {
+    this.#offTrickle();
     const sc = this.scanner;
     const inp = this.input;
     if (sc.state === S_FAILED) {
@@ -241,8 +306,16 @@ export class HeadMachine {
     this.delivered = false;
   }
 
+  /** The peer closed its side (EOF). */
+  end(): void {
+    this.#offTrickle();
+    this.input.eof = true;
+    this.idle = false;
+  }
+
   /** One-shot use (parseHead, scanHead): `bytes` is the whole stream. */
   load(bytes: Uint8Array): void {
+    this.#offTrickle();
     checkBytes(bytes);
     this.input.load(bytes, this.options.maxHead);
     this.scanner.reset();
@@ -255,6 +328,7 @@ export class HeadMachine {
 
   /** After a one-shot use: keep no reference to the caller's bytes. */
   release(): void {
+    this.#offTrickle();
     this.input.release();
     this.records.clear();
   }
@@ -315,8 +389,7 @@ export class HeadDecoder<K extends HeadKind = HeadKind> {
 
   /** The peer closed its side (EOF). A head left unfinished then fails with `ECONNRESET`. */
   end(): void {
-    this.#m.input.eof = true;
-    this.#m.idle = false;
+    this.#m.end();
   }
 
   /** What the decoder waits for: `'start-line'`, `'field-line'`, `'done'` or `'failed'`. */

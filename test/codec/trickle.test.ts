@@ -7,7 +7,7 @@
 // cases put every kind of byte after every token, at every limit.
 import { describe, expect, it } from 'vitest';
 import { type DecoderOptions, HeadDecoder, type HeadEvent, type HeadKind, HttpError, NEED_DATA } from '../../src/index.ts';
-import { type FullOutcome, bytes, decodeAll, latin1, run } from './chunking.ts';
+import { type FullOutcome, bytes, decodeAll, latin1, prng, run } from './chunking.ts';
 
 /**
  * Feed `chunks`, reading events only after every `every`-th chunk (and after
@@ -179,5 +179,47 @@ describe('one-byte chunks', () => {
     }
     d.end();
     expect(() => d.receive(bytes('x'))).toThrow('receive() after end()');
+  });
+
+  // After a byte that was passed over, the next one-byte chunk takes a shortcut
+  // with no checks (decoder.ts #trickleEnd) until any other call runs: these
+  // runs put every other call right after such a byte.
+  it('mostly one-byte chunks mixed with larger ones, events read at random, EOF, storage and pipelining: the same outcome as the whole head', () => {
+    let runs = 0;
+    for (const h of HEADS) {
+      for (let seed = 1; seed <= 24; seed++) {
+        const rnd = prng(seed * 7919 + h.wire.length);
+        const heads = seed % 4 === 0 ? 2 : 1;
+        const b = bytes(heads === 2 ? h.wire + h.wire : h.wire);
+        const chunks: Uint8Array[] = [];
+        for (let i = 0; i < b.length; ) {
+          const n = rnd() < 0.8 ? 1 : 2 + Math.floor(rnd() * 70);
+          chunks.push(b.subarray(i, Math.min(b.length, i + n)));
+          i += n;
+        }
+        const every = 1 + Math.floor(rnd() * 4);
+        const eof = rnd() < 0.5;
+        const storage = seed % 3 === 0 ? { storage: new Uint8Array(20 + Math.floor(rnd() * 40)) } : {};
+        const options = { ...h.options, ...storage, maxHeadSize: seed % 5 === 0 ? 1 + Math.floor(rnd() * b.length) : undefined };
+        const want = decodeAll(h.kind, [b], options, eof, heads);
+        expect({ why: h.why, seed, ...decodeAll(h.kind, chunks, options, eof, heads, every) }).toEqual({ why: h.why, seed, ...want });
+        runs++;
+      }
+    }
+    expect(runs).toBe(HEADS.length * 24);
+  });
+
+  it('a bad chunk right after a passed-over byte is EINVAL and changes nothing', () => {
+    const d = new HeadDecoder('request');
+    for (const c of oneByOne(bytes(`${RL}Host: ab`))) d.receive(c);
+    for (let ev = d.next(); ev !== NEED_DATA; ev = d.next()) expect(ev.type).toBe('request');
+    d.receive(bytes('c')); // passed over: the shortcut is on for the next byte
+    for (const bad of [[0x20], 'x', { length: 1, 0: 0x20 }]) {
+      expect(() => d.receive(bad as unknown as Uint8Array)).toThrow(HttpError);
+    }
+    for (const c of oneByOne(bytes('d\r\n\r\n'))) d.receive(c);
+    const events: HeadEvent[] = [];
+    for (let ev = d.next(); ev !== NEED_DATA; ev = d.next()) events.push(ev);
+    expect(events).toEqual([{ type: 'field', name: 'Host', value: 'abcd' }, { type: 'done' }]);
   });
 });
