@@ -143,6 +143,19 @@ export class HeadMachine {
     this.#trickleRun = this.scanner.run;
   }
 
+  /**
+   * The last waiting event was taken (a trickling peer's completed line): when
+   * the scanner has seen every byte here and nothing is queued, the next call
+   * of next() has nothing to do (step() would find nothing) and the next byte
+   * may take the shortcut.
+   */
+  #idleIfAllSeen(): void {
+    const inp = this.input;
+    if (inp.at !== inp.end || !inp.queue.empty || inp.eof || this.scanner.state >= S_DONE) return;
+    inp.unlinkSource();
+    this.#idleAfterByte();
+  }
+
   /** Anything but receiveByte() is about to run: the trickle shortcut's premises may not hold after it. */
   #offTrickle(): void {
     this.#trickleEnd = -1;
@@ -192,6 +205,7 @@ export class HeadMachine {
         const ev = rec.event();
         if (ev === null) continue;
         if (ev.type === 'done') this.delivered = true;
+        else if (rec.n === 0) this.#idleIfAllSeen();
         return ev;
       }
       const sc = this.scanner;

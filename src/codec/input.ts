@@ -150,6 +150,11 @@ export class Input {
     return true;
   }
 
+  /** Bytes are about to be written after u8[end] without append(): the work area stops mirroring the chunk last pulled. */
+  unlinkSource(): void {
+    this.#src = null;
+  }
+
   /**
    * Copy the next queued bytes, at most `room` (> 0) of them, after u8[end),
    * keeping u8[pos, end). Returns false when nothing is queued.

@@ -222,4 +222,19 @@ describe('one-byte chunks', () => {
     for (let ev = d.next(); ev !== NEED_DATA; ev = d.next()) events.push(ev);
     expect(events).toEqual([{ type: 'field', name: 'Host', value: 'abcd' }, { type: 'done' }]);
   });
+
+  it('one-byte chunks after a large chunk that ended on a line end (the shortcut starts right after its event): the same events, and rest() has the body', () => {
+    const d = new HeadDecoder('request');
+    const big = bytes(`${RL}A: ${'x'.repeat(60)}\r\n`); // more than a small chunk: queued, then copied in
+    d.receive(big);
+    const events: HeadEvent[] = [];
+    for (let ev = d.next(); ev !== NEED_DATA; ev = d.next()) events.push(ev);
+    expect(events.map((e) => e.type)).toEqual(['request', 'field']);
+    for (const c of oneByOne(bytes('B: 1\r\n\r\nBODY'))) {
+      d.receive(c);
+      for (let ev = d.next(); ev !== NEED_DATA; ev = d.next()) events.push(ev);
+    }
+    expect(events.slice(2)).toEqual([{ type: 'field', name: 'B', value: '1' }, { type: 'done' }]);
+    expect(latin1(d.rest())).toBe('BODY');
+  });
 });
