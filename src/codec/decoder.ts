@@ -21,6 +21,11 @@ const SMALL_CHUNK = 64;
  */
 const PASS_MAX = 16;
 
+// NEED_DATA through a private const: an imported binding is loaded and checked
+// for the hole at each use, where a private const is folded to its value once
+// next() is inlined into the caller's loop (a trickling peer calls it per byte).
+const needData: NeedData = NEED_DATA;
+
 /** The trickle shortcut's table while it is off (never read then: no byte passes). */
 const NO_RUN = new Uint8Array(256);
 
@@ -196,7 +201,7 @@ export class HeadMachine {
 
   next(): HeadEvent | NeedData {
     // Nothing new since the last call (a trickling peer inside a token): no step to take.
-    if (this.idle) return NEED_DATA;
+    if (this.idle) return needData;
     this.#offTrickle();
     const rec = this.records;
     for (;;) {
@@ -211,9 +216,9 @@ export class HeadMachine {
       const sc = this.scanner;
       if (sc.state >= S_DONE) {
         if (sc.error !== null) throw sc.error;
-        return NEED_DATA;
+        return needData;
       }
-      if (!this.step()) return NEED_DATA;
+      if (!this.step()) return needData;
     }
   }
 
@@ -422,7 +427,7 @@ export class HeadDecoder<K extends HeadKind = HeadKind> {
     // The idle test here too, small enough to be inlined into a caller that also
     // feeds large chunks (HeadMachine.next() is then often left out of line).
     const m = this.#m;
-    if (m.idle) return NEED_DATA;
+    if (m.idle) return needData;
     return m.next() as HeadEventOf<K> | NeedData;
   }
 
