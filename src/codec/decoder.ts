@@ -65,12 +65,14 @@ export class HeadMachine {
   }
 
   /**
-   * The trickle shortcut of receiveByte(). While inp.end is below it, the byte
-   * before was passed over and nothing else has run since: the scanner has seen
-   * every byte, no event waits, nothing is queued, no EOF, `idle` is set, and
-   * the work area has room for the byte and its stop byte below the head limit.
-   * Then a byte needs none of those checks. -1 (off) whenever anything else
-   * runs: every other entry point calls #offTrickle().
+   * The trickle shortcut of receiveByte(). While inp.end is below it, the
+   * decoder went idle (after a byte taken without a scan, or after next() gave
+   * the last waiting event) and nothing else has run since: the scanner has
+   * seen every byte, no event waits, nothing is queued, no EOF, the work area
+   * mirrors no chunk (Input's #src is null) and has room for the byte and its
+   * stop byte below the head limit. Then a byte needs none of those checks.
+   * -1 (off) whenever anything else runs: every other entry point calls
+   * #offTrickle().
    */
   #trickleEnd = -1;
   /** The scanner's `run` table when #trickleEnd was set (it changes only when the scanner runs). */
@@ -138,7 +140,7 @@ export class HeadMachine {
     return true;
   }
 
-  /** A byte was taken and nothing waits: next() has nothing to do, and the next byte may take the shortcut. */
+  /** Nothing waits and every byte here is scanned: next() has nothing to do, and the next byte may take the shortcut. */
   #idleAfterByte(): void {
     const inp = this.input;
     this.idle = true;
