@@ -167,27 +167,31 @@ export class Records {
 
   /**
    * Every event of a complete head at once (parseHead): the records from `at`
-   * hold the rest of the head, and the string is decoded. The same events as
-   * event() call by call, without its per-call bookkeeping; null, with nothing
-   * consumed, when the head has an obs-fold (event() joins folds).
+   * hold the rest of the head (`fields` of them field lines), and the string
+   * is decoded. The same events as event() call by call, without its per-call
+   * bookkeeping; null, with nothing consumed, when the head has an obs-fold
+   * (event() joins folds).
    */
-  allEvents(): HeadEvent[] | null {
+  allEvents(fields: number): HeadEvent[] | null {
     const r = this.buf;
     const n = this.n;
-    const out: HeadEvent[] = [];
+    // Sized up front (the start line, `fields` fields, done): no regrowth while filling it.
+    const out = new Array<HeadEvent>(fields + 2);
+    let e = 0;
     for (let j = this.at; j < n; j += REC) {
       switch (r[j]) {
         case R_REQUEST:
         case R_STATUS:
-          out.push(this.#start(j));
+          out[e++] = this.#start(j);
           break;
         case R_FIELD:
-          out.push(this.#field(j));
+          out[e++] = this.#field(j);
           break;
         case R_CONFIRM:
           break;
         case R_DONE:
-          out.push({ type: 'done' });
+          out[e++] = { type: 'done' };
+          if (e !== out.length) out.length = e;
           this.at = this.n = 0;
           return out;
         default:
