@@ -217,6 +217,7 @@ const lowestLane = (flags: number): number => (Math.clz32(flags & -flags) ^ 31) 
  * too, only rarer).
  */
 export const tokenEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => {
+  const tchar = TCHAR; // a local: exported bindings are loaded and checked at each use
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
@@ -226,12 +227,9 @@ export const tokenEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => 
     let m = 0;
     while ((m = outsideTokenWord(i32[k]!) & mask) === 0 && (k = (k + 1) | 0) < words) mask = -1;
     i = m === 0 ? k << 2 : (k << 2) + lowestLane(m);
-    // The bytes that end almost every token (a field name's colon, a method's SP)
-    // are not tchar: no table look-up for them.
-    const c = u8[i];
-    if (c === COLON || c === SP) return i;
   }
-  const tchar = TCHAR; // a local: imported tables are loaded at each use
+  // From the first byte that is not ALPHA / DIGIT / "-": almost always the
+  // token's end (a field name's colon, a method's SP), else a tchar symbol.
   while (tchar[u8[i]!]) i++;
   return i;
 };

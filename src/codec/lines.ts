@@ -17,13 +17,13 @@ import {
   COLON,
   CR,
   LF,
+  OWS_CHAR,
   SP,
   STATUS_MAX,
   STATUS_MIN,
   TCHAR,
   VERSION_LENGTH,
   isDigit,
-  isOws,
   minorVersion,
   spVcharEnd,
   tokenEnd,
@@ -120,7 +120,16 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
   const base = inp.base;
   const rec = sc.records;
   const o = sc.options;
-  const tchar = TCHAR; // a local: see Scanner.scan()
+  // Imported bindings are loaded and checked at each use, even constants: the
+  // ones the loop uses are read once here (see also Scanner.scan()).
+  const tchar = TCHAR;
+  const ows = OWS_CHAR; // OWS = *( SP / HTAB )
+  const colon = COLON;
+  const cr = CR;
+  const lf = LF;
+  const sp = SP;
+  const size = REC;
+  const field = R_FIELD;
   // Registers, written back once at the end: records out, fields counted. (A
   // held field needs no R_CONFIRM here: the record of the next line, which is
   // complete, releases it in events.)
@@ -135,12 +144,12 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     let j = i + 1;
     if (!tchar[c]) {
       // obs-fold (RFC 9112 §5.2) where it is replaced: SP / HTAB after a field line continues it.
-      if (!isOws(c) || !holding || !o.foldReplace) break;
-      while (isOws(u8[j]!)) j++;
+      if (!ows[c] || !holding || !o.foldReplace) break;
+      while (ows[u8[j]!]) j++;
       const textStart = j;
       j = spVcharEnd(u8, i32, j);
-      if (u8[j] !== CR || u8[j + 1] !== LF) break;
-      if (n + REC > r.length) {
+      if (u8[j] !== cr || u8[j + 1] !== lf) break;
+      if (n + size > r.length) {
         rec.n = n;
         r = rec.grow();
       }
@@ -149,33 +158,33 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
       r[n + 1] = r[n + 2] = 0;
       r[n + 3] = base + textStart;
       r[n + 4] = r[n + 5] = lineEnd = base + j;
-      n += REC;
+      n += size;
       i = j + 2;
       continue;
     }
     if (room === 0) break;
     // field-line = field-name ":" OWS field-value OWS
     j = tokenEnd(u8, i32, j);
-    if (u8[j] !== COLON) break;
+    if (u8[j] !== colon) break;
     const nameEnd = j++;
-    while (isOws(u8[j]!)) j++;
+    while (ows[u8[j]!]) j++;
     const valueStart = j;
     j = spVcharEnd(u8, i32, j);
-    if (u8[j] !== CR || u8[j + 1] !== LF) break;
+    if (u8[j] !== cr || u8[j + 1] !== lf) break;
     let to = j;
-    while (to > valueStart && u8[to - 1] === SP) to--; // HTAB never gets here: it stops spVcharEnd
-    if (n + REC > r.length) {
+    while (to > valueStart && u8[to - 1] === sp) to--; // HTAB never gets here: it stops spVcharEnd
+    if (n + size > r.length) {
       rec.n = n;
       r = rec.grow();
     }
     // The R_FIELD record (records.ts)
-    r[n] = R_FIELD;
+    r[n] = field;
     r[n + 1] = base + i;
     r[n + 2] = base + nameEnd;
     r[n + 3] = base + valueStart;
     r[n + 4] = base + to;
     r[n + 5] = lineEnd = base + j;
-    n += REC;
+    n += size;
     room--;
     holding = true;
     i = j + 2;
@@ -189,7 +198,7 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     sc.holding = holding;
     inp.pos = i;
   }
-  if (u8[i] !== CR || u8[i + 1] !== LF) return i;
+  if (u8[i] !== cr || u8[i + 1] !== lf) return i;
   // The blank line: the head is complete.
   rec.push(R_DONE, 0, 0, 0, 0, 0, -1, 0);
   sc.holding = false;
