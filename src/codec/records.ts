@@ -178,25 +178,19 @@ export class Records {
     // Sized up front (the start line, `fields` fields, done): no regrowth while filling it.
     const out = new Array<HeadEvent>(fields + 2);
     let e = 0;
-    for (let j = this.at; j < n; j += REC) {
-      switch (r[j]) {
-        case R_REQUEST:
-        case R_STATUS:
-          out[e++] = this.#start(j);
-          break;
-        case R_FIELD:
-          out[e++] = this.#field(j);
-          break;
-        case R_CONFIRM:
-          break;
-        case R_DONE:
-          out[e++] = { type: 'done' };
-          if (e !== out.length) out.length = e;
-          this.at = this.n = 0;
-          return out;
-        default:
-          return null;
-      }
+    // Exported constants are loaded and checked at each use: the loop's are read once.
+    const size = REC;
+    const field = R_FIELD;
+    for (let j = this.at; j < n; j += size) {
+      const type = r[j];
+      if (type === field) out[e++] = this.#field(j); // the common record first
+      else if (type === R_REQUEST || type === R_STATUS) out[e++] = this.#start(j);
+      else if (type === R_DONE) {
+        out[e++] = { type: 'done' };
+        if (e !== out.length) out.length = e;
+        this.at = this.n = 0;
+        return out;
+      } else if (type !== R_CONFIRM) return null;
     }
     return null;
   }
