@@ -174,6 +174,12 @@ export function classSource(table: Uint8Array): string {
 // that inlined one re-checks its identity at each use, inside the word loops
 // too; a const binding is folded to the function once.
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+// Private names for the tables the runs below read: an exported binding is
+// loaded and checked for the hole at each use, a private const is folded to
+// its value where the function using it is inlined.
+const tcharTable = TCHAR;
+const targetTable = TARGET_CHAR;
+const spVcharTable = SP_VCHAR;
 
 /**
  * Non-zero when a lane of `w` is outside lo-0x7E, `lows` being lo (> 0) in
@@ -217,7 +223,7 @@ const lowestLane = (flags: number): number => (Math.clz32(flags & -flags) ^ 31) 
  * too, only rarer).
  */
 export const tokenEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => {
-  const tchar = TCHAR; // a local: exported bindings are loaded and checked at each use
+  const tchar = tcharTable;
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
@@ -258,7 +264,7 @@ const printableEnd = (u8: Uint8Array, i32: Int32Array, i: number, lows: number, 
 
 /** The end of a run of VCHAR (%x21-7E) from `i`: the request-target's class. */
 export const vcharEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => {
-  return printableEnd(u8, i32, i, 0x21212121, TARGET_CHAR);
+  return printableEnd(u8, i32, i, 0x21212121, targetTable);
 };
 
 /**
@@ -266,7 +272,7 @@ export const vcharEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => 
  * bytes of a value or a reason; HTAB and obs-text stop it.
  */
 export const spVcharEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => {
-  return printableEnd(u8, i32, i, 0x20202020, SP_VCHAR);
+  return printableEnd(u8, i32, i, 0x20202020, spVcharTable);
 };
 
 // RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and

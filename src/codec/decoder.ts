@@ -241,12 +241,14 @@ export class HeadMachine {
     this.delivered = false;
   }
 
-  /** One-shot use (parseHead, scanHead): `bytes` is the whole stream. */
+  /**
+   * One-shot use (parseHead, scanHead): `bytes` is the whole stream. The
+   * records are empty: a new machine's are, and release() clears them.
+   */
   load(bytes: Uint8Array): void {
     checkBytes(bytes);
     this.input.load(bytes, this.options.maxHead);
     this.scanner.reset();
-    this.records.clear();
     this.headStart = 0;
     this.limit = this.options.maxHead;
     this.idle = false;

@@ -61,6 +61,7 @@ export interface LineState {
 export function startLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
   const u8 = inp.u8;
   const base = inp.base;
+  const sp = SP; // imported constants as locals: see fieldLines()
   let j = i;
   let a = 0; // method start, or the status code
   let b = 0; // method end
@@ -70,19 +71,19 @@ export function startLine(sc: LineState, inp: Input, i: number, fieldState: numb
   if (sc.request) {
     // request-line = method SP request-target SP HTTP-version
     j = tokenEnd(u8, inp.i32, j);
-    if (j === i || u8[j] !== SP) return i;
+    if (j === i || u8[j] !== sp) return i;
     a = base + i;
     b = base + j;
     from = ++j;
     j = vcharEnd(u8, inp.i32, j);
-    if (j === from || u8[j] !== SP) return i;
+    if (j === from || u8[j] !== sp) return i;
     to = j++;
     if (versionMatch(u8, j, 0) !== VERSION_LENGTH) return i;
     j += VERSION_LENGTH;
     minor = minorVersion(u8, j - 1);
   } else {
     // status-line = HTTP-version SP status-code SP [ reason-phrase ]
-    if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== SP) return i;
+    if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== sp) return i;
     j += VERSION_LENGTH;
     minor = minorVersion(u8, j - 1);
     j++;
@@ -92,7 +93,7 @@ export function startLine(sc: LineState, inp: Input, i: number, fieldState: numb
       if (!isDigit(d)) return i;
       a = a * 10 + (d - 0x30);
     }
-    if (u8[j] !== SP) return i;
+    if (u8[j] !== sp) return i;
     if (a < STATUS_MIN || a > STATUS_MAX) return i;
     from = ++j;
     j = spVcharEnd(u8, inp.i32, j);
