@@ -203,7 +203,7 @@ export const outsideVchar = (w: number): number => outsidePrintable(w, 0x2121212
  * Every sum below is on lanes whose top bit was cleared first, so nothing
  * carries from one lane into the next: each lane is judged on its own bytes.
  */
-export const outsideTokenWord = (w: number): number => {
+const tokenWordFlags = (w: number): number => {
   const t = w & 0x7f7f7f7f; // the low 7 bits of each lane; a lane of 0x80 or more fails at the end
   const l = t | 0x20202020; // ALPHA folded to lower case (the other lanes change too, but stay out of a-z)
   const alpha = (l + 0x1f1f1f1f) & ~(l + 0x05050505); // top bit: 0x61 <= l <= 0x7a
@@ -211,6 +211,8 @@ export const outsideTokenWord = (w: number): number => {
   const dash = ~((t ^ 0x2d2d2d2d) + 0x7f7f7f7f); //     top bit: t is 0x2d
   return ((alpha | digit | dash) & ~w & 0x80808080) ^ 0x80808080;
 };
+// Exported under its name for the tests; tokenEnd() calls the private binding.
+export const outsideTokenWord = tokenWordFlags;
 
 /** The index (0-3) of the lowest lane flagged by a non-zero predicate result: the first in memory. */
 const lowestLane = (flags: number): number => (Math.clz32(flags & -flags) ^ 31) >> 3;
@@ -231,7 +233,7 @@ export const tokenEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => 
     // `(k + 1) | 0` is an int32 add without an overflow check (k < words anyway).
     let mask = -1 << ((i & 3) << 3); // the lanes before i do not count
     let m = 0;
-    while ((m = outsideTokenWord(i32[k]!) & mask) === 0 && (k = (k + 1) | 0) < words) mask = -1;
+    while ((m = tokenWordFlags(i32[k]!) & mask) === 0 && (k = (k + 1) | 0) < words) mask = -1;
     i = m === 0 ? k << 2 : (k << 2) + lowestLane(m);
   }
   // From the first byte that is not ALPHA / DIGIT / "-": almost always the

@@ -121,8 +121,9 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
   const base = inp.base;
   const rec = sc.records;
   const o = sc.options;
-  // Imported bindings are loaded and checked at each use, even constants: the
-  // ones the loop uses are read once here (see also Scanner.scan()).
+  // Imported bindings are loaded and checked at each use, constants and
+  // functions alike: the ones the loop uses are read once here (see also
+  // Scanner.scan()).
   const tchar = TCHAR;
   const ows = OWS_CHAR; // OWS = *( SP / HTAB )
   const colon = COLON;
@@ -131,6 +132,8 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
   const sp = SP;
   const size = REC;
   const field = R_FIELD;
+  const nameRun = tokenEnd;
+  const textRun = spVcharEnd;
   // Registers, written back once at the end: records out, fields counted. (A
   // held field needs no R_CONFIRM here: the record of the next line, which is
   // complete, releases it in events.)
@@ -148,7 +151,7 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
       if (!ows[c] || !holding || !o.foldReplace) break;
       while (ows[u8[j]!]) j++;
       const textStart = j;
-      j = spVcharEnd(u8, i32, j);
+      j = textRun(u8, i32, j);
       if (u8[j] !== cr || u8[j + 1] !== lf) break;
       if (n + size > r.length) {
         rec.n = n;
@@ -165,12 +168,12 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     }
     if (room === 0) break;
     // field-line = field-name ":" OWS field-value OWS
-    j = tokenEnd(u8, i32, j);
+    j = nameRun(u8, i32, j);
     if (u8[j] !== colon) break;
     const nameEnd = j++;
     while (ows[u8[j]!]) j++;
     const valueStart = j;
-    j = spVcharEnd(u8, i32, j);
+    j = textRun(u8, i32, j);
     if (u8[j] !== cr || u8[j + 1] !== lf) break;
     let to = j;
     while (to > valueStart && u8[to - 1] === sp) to--; // HTAB never gets here: it stops spVcharEnd

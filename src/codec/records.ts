@@ -226,16 +226,20 @@ export class Records {
   spans(out: Int32Array): void {
     const r = this.buf;
     const n = this.n;
+    // Exported constants are loaded and checked at each use: the loop's are read once.
+    const size = REC;
+    const field = R_FIELD;
+    const step = SPAN_FIELD;
     let at = SPAN_HEADER;
-    for (let j = 0; j < n; j += REC) {
+    for (let j = 0; j < n; j += size) {
       const type = r[j];
-      if (type === R_FIELD) {
+      if (type === field) {
         // The common record first: its ints 1-4 are the field's span.
         out[at] = r[j + 1]!;
         out[at + 1] = r[j + 2]!;
         out[at + 2] = r[j + 3]!;
         out[at + 3] = r[j + 4]!;
-        at += SPAN_FIELD;
+        at += step;
       } else if (type === R_FOLD) {
         // Not one contiguous span: mark the value folded (end complemented, so
         // negative) with its raw bytes running to the end of this continuation.
