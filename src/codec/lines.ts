@@ -59,54 +59,66 @@ export interface LineState {
  * Returns where the scanner goes on: after the line, or `i` (nothing done).
  */
 export function startLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
+  // One function per kind: each is small enough for the optimizing compiler
+  // to inline the runs it calls (one function for both was not).
+  return sc.request ? requestLine(sc, inp, i, fieldState) : statusLine(sc, inp, i, fieldState);
+}
+
+function requestLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
   const u8 = inp.u8;
   const base = inp.base;
   const sp = SP; // imported constants as locals: see fieldLines()
+  const tchar = TCHAR;
+  // request-line = method SP request-target SP HTTP-version, method = token.
+  // A method is a few bytes: one by one, which leaves the optimizing
+  // compiler's inlining budget to the target's run (tokenEnd() took it).
   let j = i;
-  let a = 0; // method start, or the status code
-  let b = 0; // method end
-  let from = 0; // the request-target's or reason's first byte
-  let to = 0;
-  let minor = 0;
-  if (sc.request) {
-    // request-line = method SP request-target SP HTTP-version
-    j = tokenEnd(u8, inp.i32, j);
-    if (j === i || u8[j] !== sp) return i;
-    a = base + i;
-    b = base + j;
-    from = ++j;
-    j = vcharEnd(u8, inp.i32, j);
-    if (j === from || u8[j] !== sp) return i;
-    to = j++;
-    if (versionMatch(u8, j, 0) !== VERSION_LENGTH) return i;
-    j += VERSION_LENGTH;
-    minor = minorVersion(u8, j - 1);
-  } else {
-    // status-line = HTTP-version SP status-code SP [ reason-phrase ]
-    if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== sp) return i;
-    j += VERSION_LENGTH;
-    minor = minorVersion(u8, j - 1);
-    j++;
-    // status-code = 3DIGIT, each byte read only after the one before passed (the stop byte ends it)
-    for (const end = j + 3; j < end; j++) {
-      const d = u8[j]!;
-      if (!isDigit(d)) return i;
-      a = a * 10 + (d - 0x30);
-    }
-    if (u8[j] !== sp) return i;
-    if (a < STATUS_MIN || a > STATUS_MAX) return i;
-    from = ++j;
-    j = spVcharEnd(u8, inp.i32, j);
-    to = j;
-  }
+  while (tchar[u8[j]!]) j++;
+  if (j === i || u8[j] !== sp) return i;
+  const methodEnd = j;
+  const from = ++j;
+  j = vcharEnd(u8, inp.i32, j);
+  if (j === from || u8[j] !== sp) return i;
+  const to = j++;
+  if (versionMatch(u8, j, 0) !== VERSION_LENGTH) return i;
+  j += VERSION_LENGTH;
   if (u8[j] !== CR || u8[j + 1] !== LF) return i;
-  const rec = sc.records;
-  if (sc.request) rec.push(R_REQUEST, a, b, base + from, base + to, minor, a, base + to);
-  else rec.push(R_STATUS, a, 0, base + from, base + to, minor, base + from, base + to);
+  sc.records.push(R_REQUEST, base + i, base + methodEnd, base + from, base + to, minorVersion(u8, j - 1), base + i, base + to);
+  return started(sc, inp, j + 2, fieldState);
+}
+
+function statusLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
+  const u8 = inp.u8;
+  const base = inp.base;
+  const sp = SP;
+  // status-line = HTTP-version SP status-code SP [ reason-phrase ]
+  let j = i;
+  if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== sp) return i;
+  j += VERSION_LENGTH;
+  const minor = minorVersion(u8, j - 1);
+  j++;
+  // status-code = 3DIGIT, each byte read only after the one before passed (the stop byte ends it)
+  let code = 0;
+  for (const end = j + 3; j < end; j++) {
+    const d = u8[j]!;
+    if (!isDigit(d)) return i;
+    code = code * 10 + (d - 0x30);
+  }
+  if (u8[j] !== sp) return i;
+  if (code < STATUS_MIN || code > STATUS_MAX) return i;
+  const from = ++j;
+  j = spVcharEnd(u8, inp.i32, j);
+  if (u8[j] !== CR || u8[j + 1] !== LF) return i;
+  sc.records.push(R_STATUS, code, 0, base + from, base + j, minor, base + from, base + j);
+  return started(sc, inp, j + 2, fieldState);
+}
+
+/** The start line is recorded: the scanner goes on at `next`, in `fieldState`. */
+function started(sc: LineState, inp: Input, next: number, fieldState: number): number {
   sc.started = sc.startDone = true;
   sc.state = fieldState;
-  inp.pos = j + 2;
-  return j + 2;
+  inp.pos = next;
+  return next;
 }
 
 /**
