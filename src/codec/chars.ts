@@ -92,6 +92,7 @@ export function trimOws(s: string): string {
 // RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT, HTTP-name = %s"HTTP"
 // (case-sensitive). Only 1.0 and 1.1 are spoken here: the bytes "HTTP/1." then "0" or "1".
 const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e];
+const [H0, H1, H2, H3, H4, H5, H6] = HTTP_1;
 /** Bytes in an HTTP-version. */
 export const VERSION_LENGTH = 8;
 
@@ -101,6 +102,21 @@ export const VERSION_LENGTH = 8;
  * now: 8 for all of them; fewer means `buf[i + result - k]` is wrong (or absent).
  */
 export function versionMatch(buf: Uint8Array, i: number, k: number): number {
+  // The whole prefix first, unrolled against private consts (folded where this
+  // is inlined): the loop below costs a bounds-checked array read per byte.
+  if (
+    k === 0 &&
+    buf[i] === H0 &&
+    buf[i + 1] === H1 &&
+    buf[i + 2] === H2 &&
+    buf[i + 3] === H3 &&
+    buf[i + 4] === H4 &&
+    buf[i + 5] === H5 &&
+    buf[i + 6] === H6
+  ) {
+    i += 7;
+    k = 7;
+  }
   while (k < 7 && buf[i] === HTTP_1[k]) {
     i++;
     k++;
