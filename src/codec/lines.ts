@@ -67,7 +67,7 @@ export function startLine(sc: LineState, inp: Input, i: number, fieldState: numb
 function requestLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
   const u8 = inp.u8;
   const base = inp.base;
-  const sp = SP; // imported constants as locals: see fieldLines()
+  const sp = SP | 0; // imported constants as locals: see fieldLines()
   const tchar = TCHAR;
   // request-line = method SP request-target SP HTTP-version, method = token.
   // A method is a few bytes: one by one, which leaves the optimizing
@@ -90,7 +90,7 @@ function requestLine(sc: LineState, inp: Input, i: number, fieldState: number): 
 function statusLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
   const u8 = inp.u8;
   const base = inp.base;
-  const sp = SP;
+  const sp = SP | 0;
   // status-line = HTTP-version SP status-code SP [ reason-phrase ]
   let j = i;
   if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== sp) return i;
@@ -135,15 +135,16 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
   const o = sc.options;
   // Imported bindings are loaded and checked at each use, constants and
   // functions alike: the ones the loop uses are read once here (see also
-  // Scanner.scan()).
+  // Scanner.scan()), the numbers with `| 0` so that they are known int32 (a
+  // value read from a binding is untagged and checked at each use otherwise).
   const tchar = TCHAR;
   const ows = OWS_CHAR; // OWS = *( SP / HTAB )
-  const colon = COLON;
-  const cr = CR;
-  const lf = LF;
-  const sp = SP;
-  const size = REC;
-  const field = R_FIELD;
+  const colon = COLON | 0;
+  const cr = CR | 0;
+  const lf = LF | 0;
+  const sp = SP | 0;
+  const size = REC | 0;
+  const field = R_FIELD | 0;
   const nameRun = tokenEnd;
   const textRun = spVcharEnd;
   // Registers, written back once at the end: records out, fields counted. (A

@@ -179,8 +179,8 @@ export class Records {
     const out = new Array<HeadEvent>(fields + 2);
     let e = 0;
     // Exported constants are loaded and checked at each use: the loop's are read once.
-    const size = REC;
-    const field = R_FIELD;
+    const size = REC | 0;
+    const field = R_FIELD | 0;
     for (let j = this.at; j < n; j += size) {
       const type = r[j];
       if (type === field) out[e++] = this.#field(j); // the common record first
@@ -227,9 +227,9 @@ export class Records {
     const r = this.buf;
     const n = this.n;
     // Exported constants are loaded and checked at each use: the loop's are read once.
-    const size = REC;
-    const field = R_FIELD;
-    const step = SPAN_FIELD;
+    const size = REC | 0;
+    const field = R_FIELD | 0;
+    const step = SPAN_FIELD | 0;
     let at = SPAN_HEADER;
     for (let j = 0; j < n; j += size) {
       const type = r[j];
