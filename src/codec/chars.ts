@@ -92,6 +92,7 @@ export function trimOws(s: string): string {
 // RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT, HTTP-name = %s"HTTP"
 // (case-sensitive). Only 1.0 and 1.1 are spoken here: the bytes "HTTP/1." then "0" or "1".
 const HTTP_1 = [0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e];
+const [H0, H1, H2, H3, H4, H5, H6] = HTTP_1;
 /** Bytes in an HTTP-version. */
 export const VERSION_LENGTH = 8;
 
@@ -101,6 +102,21 @@ export const VERSION_LENGTH = 8;
  * now: 8 for all of them; fewer means `buf[i + result - k]` is wrong (or absent).
  */
 export function versionMatch(buf: Uint8Array, i: number, k: number): number {
+  // The whole prefix first, unrolled against private consts (folded where this
+  // is inlined): the loop below costs a bounds-checked array read per byte.
+  if (
+    k === 0 &&
+    buf[i] === H0 &&
+    buf[i + 1] === H1 &&
+    buf[i + 2] === H2 &&
+    buf[i + 3] === H3 &&
+    buf[i + 4] === H4 &&
+    buf[i + 5] === H5 &&
+    buf[i + 6] === H6
+  ) {
+    i += 7;
+    k = 7;
+  }
   while (k < 7 && buf[i] === HTTP_1[k]) {
     i++;
     k++;
@@ -168,50 +184,53 @@ export function classSource(table: Uint8Array): string {
 // takes them one by one.) test/codec/chars.test.ts checks the predicates
 // against the byte tables, lane by lane. On a big-endian platform the runs go
 // byte by byte through the tables.
+//
+// Speed (V8): the predicates and the runs are `const` arrow functions, not
+// function declarations, and the runs use only private names. A declaration is
+// a mutable binding, so optimized code that inlined one re-checks its identity
+// at each use, inside the word loops too; an exported binding is loaded from
+// its cell and checked for the hole at each use; a private const is folded to
+// its value where the function using it is inlined.
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const tcharTable = TCHAR;
+const targetTable = TARGET_CHAR;
+const spVcharTable = SP_VCHAR;
 
 /**
  * Non-zero when a lane of `w` is outside lo-0x7E, `lows` being lo (> 0) in
  * every lane: below lo, DEL or 0x80 and up. The class of a value (lo = SP) and
  * of a request-target (lo = 0x21).
  */
-function outsidePrintable(w: number, lows: number): number {
-  return (
-    ((w - lows) | //        a lane below lo (CTLs: NUL, HTAB, LF, CR, ..., and SP when lo is 0x21) borrows into its top bit
-      (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
-      w) & //              a lane of 0x80 or more (obs-text) has its top bit set already
-    0x80808080 //          the top bit of each lane
-  );
-}
+const outsidePrintable = (w: number, lows: number): number =>
+  ((w - lows) | //        a lane below lo (CTLs: NUL, HTAB, LF, CR, ..., and SP when lo is 0x21) borrows into its top bit
+    (w + 0x01010101) | // a lane of 0x7F (DEL) carries into its top bit
+    w) & //              a lane of 0x80 or more (obs-text) has its top bit set already
+  0x80808080; //         the top bit of each lane
 
 /** Non-zero when a lane of `w` is outside SP / VCHAR (SP_VCHAR, 0x20–0x7E): a CTL, DEL or obs-text. */
-export function outsideSpVchar(w: number): number {
-  return outsidePrintable(w, 0x20202020);
-}
+export const outsideSpVchar = (w: number): number => outsidePrintable(w, 0x20202020);
 
 /** Non-zero when a lane of `w` is outside VCHAR (TARGET_CHAR, 0x21–0x7E): SP, a CTL, DEL or obs-text. */
-export function outsideVchar(w: number): number {
-  return outsidePrintable(w, 0x21212121);
-}
+export const outsideVchar = (w: number): number => outsidePrintable(w, 0x21212121);
 
 /**
  * Non-zero when a lane of `w` is outside ALPHA / DIGIT / "-" (TOKEN_WORD_CHAR).
  * Every sum below is on lanes whose top bit was cleared first, so nothing
  * carries from one lane into the next: each lane is judged on its own bytes.
  */
-export function outsideTokenWord(w: number): number {
+const tokenWordFlags = (w: number): number => {
   const t = w & 0x7f7f7f7f; // the low 7 bits of each lane; a lane of 0x80 or more fails at the end
   const l = t | 0x20202020; // ALPHA folded to lower case (the other lanes change too, but stay out of a-z)
   const alpha = (l + 0x1f1f1f1f) & ~(l + 0x05050505); // top bit: 0x61 <= l <= 0x7a
   const digit = (t + 0x50505050) & ~(t + 0x46464646); // top bit: 0x30 <= t <= 0x39
   const dash = ~((t ^ 0x2d2d2d2d) + 0x7f7f7f7f); //     top bit: t is 0x2d
   return ((alpha | digit | dash) & ~w & 0x80808080) ^ 0x80808080;
-}
+};
+// Exported under its name for the tests; tokenEnd() calls the private binding.
+export const outsideTokenWord = tokenWordFlags;
 
 /** The index (0-3) of the lowest lane flagged by a non-zero predicate result: the first in memory. */
-function lowestLane(flags: number): number {
-  return (Math.clz32(flags & -flags) ^ 31) >> 3;
-}
+const lowestLane = (flags: number): number => (Math.clz32(flags & -flags) ^ 31) >> 3;
 
 /**
  * The end of a run of tchar from `i` (a method or a field name): four bytes
@@ -220,24 +239,23 @@ function lowestLane(flags: number): number {
  * first lane that is not, which decides (the other tchar symbols are tokens
  * too, only rarer).
  */
-export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
+export const tokenEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => {
+  const tchar = tcharTable;
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
     // One call site for the predicate, so that it is inlined once where this is.
+    // `(k + 1) | 0` is an int32 add without an overflow check (k < words anyway).
     let mask = -1 << ((i & 3) << 3); // the lanes before i do not count
     let m = 0;
-    while ((m = outsideTokenWord(i32[k]!) & mask) === 0 && ++k < words) mask = -1;
+    while ((m = tokenWordFlags(i32[k]!) & mask) === 0 && (k = (k + 1) | 0) < words) mask = -1;
     i = m === 0 ? k << 2 : (k << 2) + lowestLane(m);
-    // The bytes that end almost every token (a field name's colon, a method's SP)
-    // are not tchar: no table look-up for them.
-    const c = u8[i];
-    if (c === COLON || c === SP) return i;
   }
-  const tchar = TCHAR; // a local: imported tables are loaded at each use
+  // From the first byte that is not ALPHA / DIGIT / "-": almost always the
+  // token's end (a field name's colon, a method's SP), else a tchar symbol.
   while (tchar[u8[i]!]) i++;
   return i;
-}
+};
 
 /**
  * The end of a run of lo-0x7E from `i` (`lows`: lo in every lane, as for
@@ -247,32 +265,32 @@ export function tokenEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
  * are. Past the last whole word (a caller's storage need not end on one) the
  * run's table decides.
  */
-function printableEnd(u8: Uint8Array, i32: Int32Array, i: number, lows: number, table: Uint8Array): number {
+const printableEnd = (u8: Uint8Array, i32: Int32Array, i: number, lows: number, table: Uint8Array): number => {
   const words = LITTLE_ENDIAN ? i32.length : 0;
   let k = i >> 2;
   if (k < words) {
     const before = (1 << ((i & 3) << 3)) - 1; // the bits of the lanes before i
     let m = outsidePrintable((i32[k]! & ~before) | (lows & before), lows);
-    while (m === 0 && ++k < words) m = outsidePrintable(i32[k]!, lows);
+    while (m === 0 && (k = (k + 1) | 0) < words) m = outsidePrintable(i32[k]!, lows);
     if (m !== 0) return (k << 2) + lowestLane(m);
     i = k << 2;
   }
   while (table[u8[i]!]) i++;
   return i;
-}
+};
 
 /** The end of a run of VCHAR (%x21-7E) from `i`: the request-target's class. */
-export function vcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  return printableEnd(u8, i32, i, 0x21212121, TARGET_CHAR);
-}
+export const vcharEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => {
+  return printableEnd(u8, i32, i, 0x21212121, targetTable);
+};
 
 /**
  * The end of a run of SP / VCHAR (SP_VCHAR, 0x20-7E) from `i`: the common
  * bytes of a value or a reason; HTAB and obs-text stop it.
  */
-export function spVcharEnd(u8: Uint8Array, i32: Int32Array, i: number): number {
-  return printableEnd(u8, i32, i, 0x20202020, SP_VCHAR);
-}
+export const spVcharEnd = (u8: Uint8Array, i32: Int32Array, i: number): number => {
+  return printableEnd(u8, i32, i, 0x20202020, spVcharTable);
+};
 
 // RFC 5234 B.1: HEXDIG = DIGIT / "A" / "B" / "C" / "D" / "E" / "F", and
 // RFC 5234 §2.3 makes quoted ABNF strings case-insensitive, so a-f too.

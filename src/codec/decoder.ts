@@ -334,13 +334,15 @@ export class HeadMachine {
     this.idle = false;
   }
 
-  /** One-shot use (parseHead, scanHead): `bytes` is the whole stream. */
+  /**
+   * One-shot use (parseHead, scanHead): `bytes` is the whole stream. The
+   * records are empty: a new machine's are, and release() clears them.
+   */
   load(bytes: Uint8Array): void {
     this.#offTrickle();
     checkBytes(bytes);
     this.input.load(bytes, this.options.maxHead);
     this.scanner.reset();
-    this.records.clear();
     this.headStart = 0;
     this.limit = this.options.maxHead;
     this.idle = false;

@@ -17,13 +17,13 @@ import {
   COLON,
   CR,
   LF,
+  OWS_CHAR,
   SP,
   STATUS_MAX,
   STATUS_MIN,
   TCHAR,
   VERSION_LENGTH,
   isDigit,
-  isOws,
   minorVersion,
   spVcharEnd,
   tokenEnd,
@@ -59,53 +59,66 @@ export interface LineState {
  * Returns where the scanner goes on: after the line, or `i` (nothing done).
  */
 export function startLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
+  // One function per kind: each is small enough for the optimizing compiler
+  // to inline the runs it calls (one function for both was not).
+  return sc.request ? requestLine(sc, inp, i, fieldState) : statusLine(sc, inp, i, fieldState);
+}
+
+function requestLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
   const u8 = inp.u8;
   const base = inp.base;
+  const sp = SP | 0; // imported constants as locals: see fieldLines()
+  const tchar = TCHAR;
+  // request-line = method SP request-target SP HTTP-version, method = token.
+  // A method is a few bytes: one by one, which leaves the optimizing
+  // compiler's inlining budget to the target's run (tokenEnd() took it).
   let j = i;
-  let a = 0; // method start, or the status code
-  let b = 0; // method end
-  let from = 0; // the request-target's or reason's first byte
-  let to = 0;
-  let minor = 0;
-  if (sc.request) {
-    // request-line = method SP request-target SP HTTP-version
-    j = tokenEnd(u8, inp.i32, j);
-    if (j === i || u8[j] !== SP) return i;
-    a = base + i;
-    b = base + j;
-    from = ++j;
-    j = vcharEnd(u8, inp.i32, j);
-    if (j === from || u8[j] !== SP) return i;
-    to = j++;
-    if (versionMatch(u8, j, 0) !== VERSION_LENGTH) return i;
-    j += VERSION_LENGTH;
-    minor = minorVersion(u8, j - 1);
-  } else {
-    // status-line = HTTP-version SP status-code SP [ reason-phrase ]
-    if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== SP) return i;
-    j += VERSION_LENGTH;
-    minor = minorVersion(u8, j - 1);
-    j++;
-    // status-code = 3DIGIT, each byte read only after the one before passed (the stop byte ends it)
-    for (const end = j + 3; j < end; j++) {
-      const d = u8[j]!;
-      if (!isDigit(d)) return i;
-      a = a * 10 + (d - 0x30);
-    }
-    if (u8[j] !== SP) return i;
-    if (a < STATUS_MIN || a > STATUS_MAX) return i;
-    from = ++j;
-    j = spVcharEnd(u8, inp.i32, j);
-    to = j;
-  }
+  while (tchar[u8[j]!]) j++;
+  if (j === i || u8[j] !== sp) return i;
+  const methodEnd = j;
+  const from = ++j;
+  j = vcharEnd(u8, inp.i32, j);
+  if (j === from || u8[j] !== sp) return i;
+  const to = j++;
+  if (versionMatch(u8, j, 0) !== VERSION_LENGTH) return i;
+  j += VERSION_LENGTH;
   if (u8[j] !== CR || u8[j + 1] !== LF) return i;
-  const rec = sc.records;
-  if (sc.request) rec.push(R_REQUEST, a, b, base + from, base + to, minor, a, base + to);
-  else rec.push(R_STATUS, a, 0, base + from, base + to, minor, base + from, base + to);
+  sc.records.push(R_REQUEST, base + i, base + methodEnd, base + from, base + to, minorVersion(u8, j - 1), base + i, base + to);
+  return started(sc, inp, j + 2, fieldState);
+}
+
+function statusLine(sc: LineState, inp: Input, i: number, fieldState: number): number {
+  const u8 = inp.u8;
+  const base = inp.base;
+  const sp = SP | 0;
+  // status-line = HTTP-version SP status-code SP [ reason-phrase ]
+  let j = i;
+  if (versionMatch(u8, j, 0) !== VERSION_LENGTH || u8[j + VERSION_LENGTH] !== sp) return i;
+  j += VERSION_LENGTH;
+  const minor = minorVersion(u8, j - 1);
+  j++;
+  // status-code = 3DIGIT, each byte read only after the one before passed (the stop byte ends it)
+  let code = 0;
+  for (const end = j + 3; j < end; j++) {
+    const d = u8[j]!;
+    if (!isDigit(d)) return i;
+    code = code * 10 + (d - 0x30);
+  }
+  if (u8[j] !== sp) return i;
+  if (code < STATUS_MIN || code > STATUS_MAX) return i;
+  const from = ++j;
+  j = spVcharEnd(u8, inp.i32, j);
+  if (u8[j] !== CR || u8[j + 1] !== LF) return i;
+  sc.records.push(R_STATUS, code, 0, base + from, base + j, minor, base + from, base + j);
+  return started(sc, inp, j + 2, fieldState);
+}
+
+/** The start line is recorded: the scanner goes on at `next`, in `fieldState`. */
+function started(sc: LineState, inp: Input, next: number, fieldState: number): number {
   sc.started = sc.startDone = true;
   sc.state = fieldState;
-  inp.pos = j + 2;
-  return j + 2;
+  inp.pos = next;
+  return next;
 }
 
 /**
@@ -120,7 +133,20 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
   const base = inp.base;
   const rec = sc.records;
   const o = sc.options;
-  const tchar = TCHAR; // a local: see Scanner.scan()
+  // Imported bindings are loaded and checked at each use, constants and
+  // functions alike: the ones the loop uses are read once here (see also
+  // Scanner.scan()), the numbers with `| 0` so that they are known int32 (a
+  // value read from a binding is untagged and checked at each use otherwise).
+  const tchar = TCHAR;
+  const ows = OWS_CHAR; // OWS = *( SP / HTAB )
+  const colon = COLON | 0;
+  const cr = CR | 0;
+  const lf = LF | 0;
+  const sp = SP | 0;
+  const size = REC | 0;
+  const field = R_FIELD | 0;
+  const nameRun = tokenEnd;
+  const textRun = spVcharEnd;
   // Registers, written back once at the end: records out, fields counted. (A
   // held field needs no R_CONFIRM here: the record of the next line, which is
   // complete, releases it in events.)
@@ -135,12 +161,12 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     let j = i + 1;
     if (!tchar[c]) {
       // obs-fold (RFC 9112 §5.2) where it is replaced: SP / HTAB after a field line continues it.
-      if (!isOws(c) || !holding || !o.foldReplace) break;
-      while (isOws(u8[j]!)) j++;
+      if (!ows[c] || !holding || !o.foldReplace) break;
+      while (ows[u8[j]!]) j++;
       const textStart = j;
-      j = spVcharEnd(u8, i32, j);
-      if (u8[j] !== CR || u8[j + 1] !== LF) break;
-      if (n + REC > r.length) {
+      j = textRun(u8, i32, j);
+      if (u8[j] !== cr || u8[j + 1] !== lf) break;
+      if (n + size > r.length) {
         rec.n = n;
         r = rec.grow();
       }
@@ -149,33 +175,33 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
       r[n + 1] = r[n + 2] = 0;
       r[n + 3] = base + textStart;
       r[n + 4] = r[n + 5] = lineEnd = base + j;
-      n += REC;
+      n += size;
       i = j + 2;
       continue;
     }
     if (room === 0) break;
     // field-line = field-name ":" OWS field-value OWS
-    j = tokenEnd(u8, i32, j);
-    if (u8[j] !== COLON) break;
+    j = nameRun(u8, i32, j);
+    if (u8[j] !== colon) break;
     const nameEnd = j++;
-    while (isOws(u8[j]!)) j++;
+    while (ows[u8[j]!]) j++;
     const valueStart = j;
-    j = spVcharEnd(u8, i32, j);
-    if (u8[j] !== CR || u8[j + 1] !== LF) break;
+    j = textRun(u8, i32, j);
+    if (u8[j] !== cr || u8[j + 1] !== lf) break;
     let to = j;
-    while (to > valueStart && u8[to - 1] === SP) to--; // HTAB never gets here: it stops spVcharEnd
-    if (n + REC > r.length) {
+    while (to > valueStart && u8[to - 1] === sp) to--; // HTAB never gets here: it stops spVcharEnd
+    if (n + size > r.length) {
       rec.n = n;
       r = rec.grow();
     }
     // The R_FIELD record (records.ts)
-    r[n] = R_FIELD;
+    r[n] = field;
     r[n + 1] = base + i;
     r[n + 2] = base + nameEnd;
     r[n + 3] = base + valueStart;
     r[n + 4] = base + to;
     r[n + 5] = lineEnd = base + j;
-    n += REC;
+    n += size;
     room--;
     holding = true;
     i = j + 2;
@@ -189,7 +215,7 @@ export function fieldLines(sc: LineState, inp: Input, i: number, doneState: numb
     sc.holding = holding;
     inp.pos = i;
   }
-  if (u8[i] !== CR || u8[i + 1] !== LF) return i;
+  if (u8[i] !== cr || u8[i + 1] !== lf) return i;
   // The blank line: the head is complete.
   rec.push(R_DONE, 0, 0, 0, 0, 0, -1, 0);
   sc.holding = false;

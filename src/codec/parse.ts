@@ -43,7 +43,7 @@ export function parseHead(kind: HeadKind, bytes: Uint8Array, options?: DecoderOp
       // (Bytes pulled in later could move the work area under the records.)
       if (!m.drive()) return null;
       m.records.decode(m.input.u8, m.input.base);
-      const all = m.records.allEvents();
+      const all = m.records.allEvents(m.scanner.fields);
       if (all !== null) return all;
       const events: HeadEvent[] = [];
       for (;;) {

@@ -167,32 +167,30 @@ export class Records {
 
   /**
    * Every event of a complete head at once (parseHead): the records from `at`
-   * hold the rest of the head, and the string is decoded. The same events as
-   * event() call by call, without its per-call bookkeeping; null, with nothing
-   * consumed, when the head has an obs-fold (event() joins folds).
+   * hold the rest of the head (`fields` of them field lines), and the string
+   * is decoded. The same events as event() call by call, without its per-call
+   * bookkeeping; null, with nothing consumed, when the head has an obs-fold
+   * (event() joins folds).
    */
-  allEvents(): HeadEvent[] | null {
+  allEvents(fields: number): HeadEvent[] | null {
     const r = this.buf;
     const n = this.n;
-    const out: HeadEvent[] = [];
-    for (let j = this.at; j < n; j += REC) {
-      switch (r[j]) {
-        case R_REQUEST:
-        case R_STATUS:
-          out.push(this.#start(j));
-          break;
-        case R_FIELD:
-          out.push(this.#field(j));
-          break;
-        case R_CONFIRM:
-          break;
-        case R_DONE:
-          out.push({ type: 'done' });
-          this.at = this.n = 0;
-          return out;
-        default:
-          return null;
-      }
+    // Sized up front (the start line, `fields` fields, done): no regrowth while filling it.
+    const out = new Array<HeadEvent>(fields + 2);
+    let e = 0;
+    // Exported constants are loaded and checked at each use: the loop's are read once.
+    const size = REC | 0;
+    const field = R_FIELD | 0;
+    for (let j = this.at; j < n; j += size) {
+      const type = r[j];
+      if (type === field) out[e++] = this.#field(j); // the common record first
+      else if (type === R_REQUEST || type === R_STATUS) out[e++] = this.#start(j);
+      else if (type === R_DONE) {
+        out[e++] = { type: 'done' };
+        if (e !== out.length) out.length = e;
+        this.at = this.n = 0;
+        return out;
+      } else if (type !== R_CONFIRM) return null;
     }
     return null;
   }
@@ -228,16 +226,20 @@ export class Records {
   spans(out: Int32Array): void {
     const r = this.buf;
     const n = this.n;
+    // Exported constants are loaded and checked at each use: the loop's are read once.
+    const size = REC | 0;
+    const field = R_FIELD | 0;
+    const step = SPAN_FIELD | 0;
     let at = SPAN_HEADER;
-    for (let j = 0; j < n; j += REC) {
+    for (let j = 0; j < n; j += size) {
       const type = r[j];
-      if (type === R_FIELD) {
+      if (type === field) {
         // The common record first: its ints 1-4 are the field's span.
         out[at] = r[j + 1]!;
         out[at + 1] = r[j + 2]!;
         out[at + 2] = r[j + 3]!;
         out[at + 3] = r[j + 4]!;
-        at += SPAN_FIELD;
+        at += step;
       } else if (type === R_FOLD) {
         // Not one contiguous span: mark the value folded (end complemented, so
         // negative) with its raw bytes running to the end of this continuation.

@@ -75,6 +75,19 @@ describe('byte tables', () => {
     expect(versionMatch(b('HTT'), 0, 0)).toBe(3); // stops at the 0 after the data
     expect(versionMatch(b('P/1.1'), 0, 3)).toBe(8); // "HTT" matched before
   });
+
+  it('versionMatch counts the same with the whole prefix at once as byte by byte: a wrong byte at each place, at any offset', () => {
+    const v = 'HTTP/1.1';
+    for (let at = 0; at < 4; at++) {
+      for (let bad = 0; bad < v.length; bad++) {
+        const s = `${'x'.repeat(at)}${v.slice(0, bad)}?${v.slice(bad + 1)}\0`;
+        expect(versionMatch(Uint8Array.from(codes(s)), at, 0)).toBe(bad);
+        // Resumed after k bytes matched (the scanner's S_VERSION state): the byte loop alone.
+        for (let k = 1; k <= bad; k++) expect(versionMatch(Uint8Array.from(codes(s)), at + k, k)).toBe(bad);
+      }
+      expect(versionMatch(Uint8Array.from(codes(`${'x'.repeat(at)}HTTP/1.0\0`)), at, 0)).toBe(8);
+    }
+  });
 });
 
 /** The int32 an Int32Array reads from these four bytes (the platform's byte order). */
